@@ -1,0 +1,36 @@
+// The `autoreply` command: one subcommand per file in this folder.
+import { Command, CommanderError } from 'commander';
+import { exitCodes, type Io } from './io.js';
+import { registerServe } from './serve.js';
+
+export const version = '0.1.0';
+
+/** Runs the command line `argv` (without "node autoreply") and resolves to the exit code. */
+export async function runCli(argv: string[], io: Io): Promise<number> {
+  let code: number = exitCodes.ok;
+  const done = (c: number) => {
+    code = c;
+  };
+  const program = new Command('autoreply')
+    .description('A rules-driven SMS auto-responder for Twilio-compatible (LaML) providers.')
+    .version(version, '-v, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError('(run "autoreply --help" to see what is possible)');
+  program.configureHelp({ sortSubcommands: false });
+  registerServe(program, io, done);
+  if (argv.length === 0) {
+    io.stdout(program.helpInformation());
+    return exitCodes.ok;
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return exitCodes.ok;
+      return exitCodes.usage;
+    }
+    throw err;
+  }
+  return code;
+}

@@ -1,0 +1,52 @@
+// The server's settings: environment variables, each of which a flag of `autoreply serve` can
+// override. Names and defaults are a contract (README, "Configuration").
+
+export interface Config {
+  port: number;
+  host: string;
+  rulesFile: string;
+  databasePath: string;
+  webhookPath: string;
+  logLevel: string;
+  dbSync: 'normal' | 'full';
+}
+
+export const defaults: Config = {
+  port: 3000,
+  host: '0.0.0.0',
+  rulesFile: 'rules.yaml',
+  databasePath: 'data/autoreply.db',
+  webhookPath: '/webhooks/sms',
+  logLevel: 'info',
+  dbSync: 'normal',
+};
+
+export class ConfigError extends Error {}
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Flags win over environment variables, which win over defaults. */
+export function resolveConfig(env: NodeJS.ProcessEnv, flags: Partial<Record<keyof Config, string>> = {}): Config {
+  const pick = (key: keyof Config, name: string): string | undefined => {
+    const v = flags[key] ?? env[name];
+    return v === undefined || v === '' ? undefined : v;
+  };
+  const portText = pick('port', 'PORT');
+  const port = portText === undefined ? defaults.port : Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a number from 0 to 65535, not "${portText}"`);
+  const webhookPath = pick('webhookPath', 'WEBHOOK_PATH') ?? defaults.webhookPath;
+  if (!webhookPath.startsWith('/')) throw new ConfigError(`WEBHOOK_PATH must start with "/", not "${webhookPath}"`);
+  const logLevel = (pick('logLevel', 'LOG_LEVEL') ?? defaults.logLevel).toLowerCase();
+  if (!logLevels.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${logLevels.join(', ')}, not "${logLevel}"`);
+  const dbSync = (pick('dbSync', 'DB_SYNC') ?? defaults.dbSync).toLowerCase();
+  if (dbSync !== 'normal' && dbSync !== 'full') throw new ConfigError(`DB_SYNC must be "normal" or "full", not "${dbSync}"`);
+  return {
+    port,
+    host: pick('host', 'HOST') ?? defaults.host,
+    rulesFile: pick('rulesFile', 'RULES_FILE') ?? defaults.rulesFile,
+    databasePath: pick('databasePath', 'DATABASE_PATH') ?? defaults.databasePath,
+    webhookPath,
+    logLevel,
+    dbSync,
+  };
+}

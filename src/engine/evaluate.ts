@@ -1,0 +1,218 @@
+// Decides what to answer one message: opt-out words first, then the rules top to bottom, then
+// cooldown and the reply limit. Pure apart from the History it is given, so the server, `try`
+// and the file's own tests all run exactly this code.
+import { cleanText } from '../laml.js';
+import type { CompiledCondition, CompiledRule, RuleSet } from '../rules/types.js';
+import { inHourRange, localTime, type LocalTime } from './time.js';
+import { normalizeWord, splitFirstWord } from './words.js';
+
+export const maxReplyLength = 1600;
+
+export type Outcome = 'replied' | 'silent' | 'no_match' | 'cooldown' | 'error' | 'opted_out' | 'opted_in' | 'rate_limited';
+export const outcomes: readonly Outcome[] = ['replied', 'silent', 'no_match', 'cooldown', 'error', 'opted_out', 'opted_in', 'rate_limited'];
+
+export interface InboundMessage {
+  from: string;
+  to: string;
+  body: string;
+  numMedia: number;
+  /** Every posted field, by its own name (From, To, Body, MessageSid, NumMedia, MediaUrl0, ...). */
+  params: Record<string, string>;
+  receivedAt: Date;
+}
+
+/** What the decision needs to know about earlier messages (SQLite in the server, memory in `try`). */
+export interface History {
+  /** When `rule` last replied to `from` (ms since epoch), if ever. */
+  lastReplyAt(rule: string, from: string): number | undefined;
+  /** How many messages from `from` to `to` were replied to since `sinceMs`. */
+  repliesSince(from: string, to: string, sinceMs: number): number;
+  isOptedOut(from: string, to: string): boolean;
+}
+
+export interface RenderedMessage {
+  /** null: back to the sender. */
+  to: string | null;
+  body: string;
+  media: string[];
+}
+
+export interface Decision {
+  outcome: Outcome;
+  rule: string | null;
+  messages: RenderedMessage[];
+  error?: string;
+  /** Things worth a log line: a reply cut to 1600 characters, replies held back. */
+  notes: string[];
+  /** An opt-out or opt-in to record for this (From, To) pair. */
+  optOut?: { action: 'stop' | 'start'; keyword: string };
+}
+
+export interface RuleTrace {
+  rule: string;
+  line: number;
+  matched: boolean;
+  reason: string;
+}
+
+interface Scratch {
+  msg: InboundMessage;
+  first?: { word: string; args: string };
+  local?: LocalTime;
+  zone: string;
+  groups: Record<string, string>;
+}
+
+function firstWord(s: Scratch) {
+  return (s.first ??= splitFirstWord(s.msg.body));
+}
+
+function testPatterns(list: RegExp[] | undefined, text: string, groups: Record<string, string> | null): boolean {
+  if (!list) return true;
+  for (const re of list) {
+    const m = re.exec(text);
+    if (m) {
+      if (groups && m.groups) for (const [k, v] of Object.entries(m.groups)) if (v !== undefined) groups[k] = v;
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Why a condition does not fit the message, or null when it fits. Cheapest checks first. */
+function conditionMismatch(c: CompiledCondition, s: Scratch, groups: Record<string, string> | null): string | null {
+  if (c.keywords && !c.keywords.has(firstWord(s).word)) return `the first word is not ${[...c.keywords].join(' or ')}`;
+  if (c.media !== undefined && c.media !== s.msg.numMedia > 0) return c.media ? 'the message has no pictures' : 'the message has pictures';
+  if (!testPatterns(c.from, s.msg.from, groups)) return "the sender's number does not match";
+  if (!testPatterns(c.to, s.msg.to, groups)) return 'your number does not match';
+  if (!testPatterns(c.body, s.msg.body, groups)) return 'the message text does not match';
+  return null;
+}
+
+function ruleMismatch(rule: CompiledRule, s: Scratch): string | null {
+  const groups: Record<string, string> = {};
+  if (rule.match) {
+    const why = conditionMismatch(rule.match, s, groups);
+    if (why) return why;
+  }
+  if (rule.when) {
+    const t = (s.local ??= localTime(s.msg.receivedAt, s.zone));
+    if (rule.when.days && !rule.when.days.has(t.weekday)) return `it is ${t.weekday}, outside the rule's days`;
+    if (rule.when.hours && !inHourRange(rule.when.hours, t.hour * 60 + t.minute)) {
+      return `it is ${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}, outside the rule's hours`;
+    }
+  }
+  if (rule.unless && conditionMismatch(rule.unless, s, null) === null) return 'the "unless" part matches';
+  s.groups = groups;
+  return null;
+}
+
+/** The rules worth testing, in file order: those without keywords plus those for this first word. */
+function candidates(rs: RuleSet, s: Scratch): number[] {
+  if (rs.byKeyword.size === 0) return rs.unkeyed;
+  const keyed = rs.byKeyword.get(firstWord(s).word);
+  if (!keyed) return rs.unkeyed;
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  const a = rs.unkeyed;
+  while (i < a.length || j < keyed.length) {
+    if (j >= keyed.length || (i < a.length && a[i] < keyed[j])) out.push(a[i++]);
+    else out.push(keyed[j++]);
+  }
+  return out;
+}
+
+export interface EvaluateOptions {
+  /** Collect why each rule did or did not answer (for `autoreply try --explain`). */
+  explain?: boolean;
+}
+
+export function evaluate(
+  rs: RuleSet,
+  msg: InboundMessage,
+  history: History,
+  options: EvaluateOptions = {},
+): { decision: Decision; trace: RuleTrace[] } {
+  const trace: RuleTrace[] = [];
+  const s: Scratch = { msg, zone: rs.settings.timezone, groups: {} };
+  const { optOut } = rs.settings;
+  const whole = optOut.enabled ? normalizeWord(msg.body) : '';
+  const optedOut = optOut.enabled && history.isOptedOut(msg.from, msg.to);
+
+  if (optOut.enabled && optOut.stopWords.has(whole)) {
+    const messages = !optedOut && optOut.stopReply ? [render1(optOut.stopReply.render(baseContext(msg, null, '')))] : [];
+    return { decision: { outcome: 'opted_out', rule: null, messages, notes: [], optOut: { action: 'stop', keyword: whole } }, trace };
+  }
+  if (optedOut && optOut.startWords.has(whole)) {
+    const messages = optOut.startReply ? [render1(optOut.startReply.render(baseContext(msg, null, '')))] : [];
+    return { decision: { outcome: 'opted_in', rule: null, messages, notes: [], optOut: { action: 'start', keyword: whole } }, trace };
+  }
+
+  let rule: CompiledRule | undefined;
+  const order = options.explain ? rs.rules.map((_, i) => i) : candidates(rs, s);
+  for (const pos of order) {
+    const candidate = rs.rules[pos];
+    const why = ruleMismatch(candidate, s);
+    if (options.explain) {
+      trace.push({ rule: candidate.name, line: candidate.line, matched: why === null && !rule, reason: rule ? 'an earlier rule already answered' : (why ?? 'matches') });
+    }
+    if (why === null && !rule) {
+      rule = candidate;
+      if (!options.explain) break;
+    }
+  }
+  if (!rule) return { decision: { outcome: 'no_match', rule: null, messages: [], notes: [] }, trace };
+
+  const decided = (d: Omit<Decision, 'rule' | 'notes'> & { notes?: string[] }): { decision: Decision; trace: RuleTrace[] } => ({
+    decision: { rule: rule!.name, notes: [], ...d },
+    trace,
+  });
+  const now = msg.receivedAt.getTime();
+  if (rule.cooldownMs) {
+    const last = history.lastReplyAt(rule.name, msg.from);
+    if (last !== undefined && now - last < rule.cooldownMs) {
+      return decided({ outcome: 'cooldown', messages: [], notes: [`rule "${rule.name}" already answered this sender at ${new Date(last).toISOString()}`] });
+    }
+  }
+  if (rule.replies === null) return decided({ outcome: 'silent', messages: [] });
+
+  let messages: RenderedMessage[];
+  const notes: string[] = [];
+  try {
+    const context = { ...baseContext(msg, rule.name, firstWord(s).args), ...s.groups };
+    messages = rule.replies.map((r, i) => {
+      const out = render1(r.body.render(context), r.to?.render(context), r.media?.map((m) => cleanText(m.render(context)).trim()));
+      if (out.truncated) notes.push(`reply ${i + 1} was ${out.truncated} characters long and was cut to ${maxReplyLength}`);
+      return out;
+    });
+  } catch (err) {
+    return decided({ outcome: 'error', messages: [], error: `the reply could not be written: ${(err as Error).message}` });
+  }
+
+  const toSender = messages.filter((m) => m.to === null);
+  if (optedOut && toSender.length > 0) {
+    return decided({ outcome: 'opted_out', messages: messages.filter((m) => m.to !== null), notes: [...notes, 'the sender opted out; only forwards were sent'] });
+  }
+  const limit = rs.settings.replyLimit;
+  if (limit && toSender.length > 0 && history.repliesSince(msg.from, msg.to, now - limit.perMs) >= limit.max) {
+    return decided({ outcome: 'rate_limited', messages: [], notes: [...notes, `this sender already got ${limit.max} replies within the reply limit's time span`] });
+  }
+  return decided({ outcome: 'replied', messages, notes });
+}
+
+function baseContext(msg: InboundMessage, rule: string | null, args: string): Record<string, unknown> {
+  return { ...msg.params, args, rule, now: msg.receivedAt.toISOString() };
+}
+
+function render1(body: string, to?: string, media?: string[]): RenderedMessage & { truncated?: number } {
+  const clean = cleanText(body);
+  const chars = Array.from(clean);
+  const out: RenderedMessage & { truncated?: number } = {
+    to: to === undefined ? null : cleanText(to).trim() || null,
+    body: chars.length > maxReplyLength ? chars.slice(0, maxReplyLength).join('') : clean,
+    media: (media ?? []).filter((m) => m !== ''),
+  };
+  if (chars.length > maxReplyLength) out.truncated = chars.length;
+  return out;
+}

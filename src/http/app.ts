@@ -1,0 +1,42 @@
+// createApp(deps): the Koa application, built without listening, so tests drive it directly.
+import Koa from 'koa';
+import Router from '@koa/router';
+import type { Logger } from 'pino';
+import { BadRequest } from './body.js';
+import { createWebhookHandler, type WebhookDeps } from './webhook.js';
+
+export interface AppDeps extends WebhookDeps {
+  webhookPath: string;
+  logger: Logger;
+}
+
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa();
+  const router = new Router();
+
+  // What the client sees stays apart from what the operator sees: bad input gets its plain
+  // message; anything unexpected gets the bare status text while the details go to the log.
+  app.use(async (ctx, next) => {
+    try {
+      await next();
+    } catch (err) {
+      if (err instanceof BadRequest) {
+        ctx.status = err.status;
+        ctx.type = 'text/plain';
+        ctx.body = `${err.message}\n`;
+        deps.logger.info({ status: err.status, path: ctx.path, reason: err.message }, 'request refused');
+        return;
+      }
+      deps.logger.error({ err, path: ctx.path }, 'unexpected error');
+      ctx.status = 500;
+      ctx.type = 'text/plain';
+      ctx.body = 'Internal Server Error\n';
+    }
+  });
+
+  router.post(deps.webhookPath, createWebhookHandler(deps));
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  app.on('error', () => {}); // errors are logged above; stop Koa printing stack traces to stderr
+  return app;
+}

@@ -1,0 +1,111 @@
+// Wires configuration, database, rules, file watcher and the HTTP app into a running server.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { createApp } from './http/app.js';
+import { LiveRules } from './rules/live-rules.js';
+import { formatProblemLine, type Problem } from './rules/problems.js';
+import { watchFile } from './rules/watch.js';
+import { openDatabase, type Db } from './store/database.js';
+import { Store } from './store/store.js';
+
+export interface RunningServer {
+  url: string;
+  server: Server;
+  rules: LiveRules;
+  store: Store;
+  /** Stops accepting, finishes in-flight requests, stops the watcher, closes the database. */
+  close(): Promise<void>;
+}
+
+export class StartupError extends Error {
+  constructor(
+    message: string,
+    readonly problems: Problem[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export interface ServerOptions {
+  clock?: () => Date;
+  logger: Logger;
+  watchPollMs?: number;
+}
+
+export async function startServer(config: Config, options: ServerOptions): Promise<RunningServer> {
+  const clock = options.clock ?? (() => new Date());
+  const { logger } = options;
+
+  let db: Db;
+  try {
+    db = openDatabase(config.databasePath, { sync: config.dbSync });
+  } catch (err) {
+    throw new StartupError(`cannot open the database ${config.databasePath}: ${(err as Error).message}`);
+  }
+  const store = new Store(db);
+
+  const opened = await LiveRules.open(config.rulesFile, clock, {
+    loaded: (rs, attempt) => {
+      store.recordRuleSet(rs.version, rs.source, attempt.at);
+      store.recordRuleLoad(attempt.at, rs.version, true, LiveRules.problemText(attempt.problems));
+      logger.info({ rules_version: rs.version.slice(0, 12), rules: rs.rules.length, file: config.rulesFile }, 'rules loaded');
+      for (const p of attempt.problems) logger.warn({ problem: formatProblemLine(p) }, 'rules warning');
+    },
+    refused: (attempt) => {
+      store.recordRuleLoad(attempt.at, attempt.version, false, LiveRules.problemText(attempt.problems));
+      logger.error(
+        { problems: attempt.problems.map(formatProblemLine) },
+        'the changed rules file has problems; the previous rules keep answering',
+      );
+    },
+  });
+  if (Array.isArray(opened)) {
+    db.close();
+    throw new StartupError(`the rules file ${config.rulesFile} cannot be used`, opened);
+  }
+  const rules = opened;
+
+  const app = createApp({ rules, store, clock, logger, webhookPath: config.webhookPath });
+  const server = createServer(app.callback());
+  // A client that sends very slowly is cut off instead of holding a connection open.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 15_000;
+  server.keepAliveTimeout = 5_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  }).catch((err) => {
+    db.close();
+    throw new StartupError(`cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
+  });
+  const { port } = server.address() as AddressInfo;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const url = `http://${shownHost}:${port}`;
+  logger.info({ url: `${url}${config.webhookPath}`, database: config.databasePath }, 'listening');
+
+  const stopWatching = watchFile(config.rulesFile, () => void rules.reload(), { pollMs: options.watchPollMs });
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      stopWatching();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // In-flight requests get a bounded time to finish.
+        setTimeout(() => server.closeAllConnections(), 10_000).unref();
+      });
+      try {
+        db.pragma('wal_checkpoint(TRUNCATE)');
+      } catch {
+        // another process may hold the file; the WAL is still consistent
+      }
+      db.close();
+      logger.info('stopped');
+    })());
+
+  return { url, server, rules, store, close };
+}
