@@ -35,6 +35,12 @@ export function createApp(deps: AppDeps): Koa {
   });
 
   router.post(deps.webhookPath, createWebhookHandler(deps));
+  router.get('/healthz', (ctx) => {
+    const ok = deps.store.isWritable();
+    ctx.status = ok ? 200 : 503;
+    ctx.type = 'text/plain';
+    ctx.body = ok ? 'ok\n' : 'database not writable\n';
+  });
   app.use(router.routes());
   app.use(router.allowedMethods());
   app.on('error', () => {}); // errors are logged above; stop Koa printing stack traces to stderr

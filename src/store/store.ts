@@ -98,6 +98,18 @@ export class Store implements History {
     if (decision.optOut?.action === 'start') this.stmt.optIn.run(msg.from, msg.to);
   }
 
+  /** True when a write transaction can be started now (used by GET /healthz). */
+  isWritable(): boolean {
+    try {
+      this.db.prepare('BEGIN IMMEDIATE').run();
+      this.db.prepare('ROLLBACK').run();
+      return true;
+    } catch {
+      if (this.db.inTransaction) this.db.prepare('ROLLBACK').run();
+      return false;
+    }
+  }
+
   recordRuleSet(version: string, source: string, at: Date): void {
     this.stmt.insertRuleSet.run(version, at.toISOString(), source);
   }
