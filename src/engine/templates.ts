@@ -45,7 +45,7 @@ export function formatDate(value: unknown, format: string, zone: string): string
   if (Number.isNaN(at.getTime())) return str(value);
   const t = localTime(at, zone);
   const weekday = t.weekday[0].toUpperCase() + t.weekday.slice(1);
-  return format.replace(/yyyy|MM|dd|HH|mm|ss|ddd/g, (token) => {
+  return format.replace(/yyyy|ddd|MM|dd|HH|mm|ss/g, (token) => {
     switch (token) {
       case 'yyyy':
         return pad(t.year, 4);
