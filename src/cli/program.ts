@@ -8,7 +8,9 @@ import { registerRulesHistory } from './rules-history.js';
 import { registerPurge } from './purge.js';
 import { registerBackup } from './backup.js';
 
-export const version = '0.1.0';
+import { version } from '../version.js';
+
+export { version };
 
 /** Runs the command line `argv` (without "node autoreply") and resolves to the exit code. */
 export async function runCli(argv: string[], io: Io): Promise<number> {
