@@ -17,7 +17,9 @@ function errWithoutStack(err: unknown): unknown {
 export function createLogger(level: string, destination?: DestinationStream, options: LoggerOptions = {}): Logger {
   const withStacks = level === 'debug' || level === 'trace';
   const stream =
-    destination ?? (options.format === 'pretty' ? pretty({ colorize: process.stdout.isTTY, translateTime: 'SYS:standard', sync: true }) : pino.destination({ sync: false }));
+    options.format === 'pretty'
+      ? pretty({ colorize: !destination && process.stdout.isTTY, translateTime: 'SYS:standard', sync: true, destination: destination ?? 1 })
+      : (destination ?? pino.destination({ sync: false }));
   return pino(
     {
       level,
