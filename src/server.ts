@@ -111,7 +111,13 @@ export async function startServer(config: Config, options: ServerOptions): Promi
       stopWatching();
       const retentionStopped = stopRetention();
       await new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        // A keep-alive connection becomes idle when its last request is answered; close it then
+        // instead of waiting for the keep-alive timeout.
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
+        server.close(() => {
+          clearInterval(sweep);
+          resolve();
+        });
         server.closeIdleConnections();
         // In-flight requests get a bounded time to finish.
         setTimeout(() => server.closeAllConnections(), 10_000).unref();
