@@ -129,7 +129,9 @@ function renderTable(rows: MessageWithReplies[]): string {
   for (const m of rows) {
     out += line([m.received_at.slice(0, 19).replace('T', ' '), m.from_number, m.to_number, m.rule ?? '-', m.outcome]);
     const reply = replyText(m);
-    out += `  ${shorten(`in: ${m.body}${reply ? `  | out: ${reply}` : ''}`, 78)}\n`;
+    // A long message text must not push its reply off the line: the text gets at most 34 characters.
+    const text = `in: ${shorten(m.body, reply ? 34 : 74)}`;
+    out += `  ${shorten(reply ? `${text}  | out: ${reply}` : text, 78)}\n`;
   }
   out += `${rows.length} message${rows.length === 1 ? '' : 's'}, newest first.\n`;
   return out;

@@ -269,3 +269,12 @@ describe('autoreply rules-history', () => {
     expect(r.stderr).toContain(text);
   });
 });
+
+describe('autoreply log table', () => {
+  it('keeps the reply visible when the message text is long', async () => {
+    const r = await cli(['log', '--db', db, '--rule', 'echo']);
+    const line = r.stdout.split('\n').find((l) => l.startsWith('  in: '))!;
+    expect(line).toMatch(/^ {2}in: echo tricky, "quoted" line two; ✓…  \| out: echo tricky/);
+    expect(Array.from(line).length).toBeLessThanOrEqual(80);
+  });
+});
