@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { defaults } from '../config.js';
 import { parseDuration } from '../engine/time.js';
-import { openDatabase, type Db } from '../store/database.js';
+import { openDatabase, schemaVersion, type Db } from '../store/database.js';
 import { exitCodes, type Io } from './io.js';
 
 /** A mistake to tell the user about; `code` is the exit code (1 a problem, 2 called wrongly). */
@@ -27,6 +27,26 @@ export function resolveDbPath(flag: string | undefined, env: NodeJS.ProcessEnv):
 export function openExisting(path: string, options: { readonly: boolean }): Db {
   if (!existsSync(path)) {
     throw new CliError(`There is no database at ${path}. Give the right file with --db PATH or set DATABASE_PATH.`, exitCodes.problem);
+  }
+  // Look before writing: opening for writing would add autoreply's tables to any other file.
+  let version: number;
+  try {
+    const probe = openDatabase(path, { readonly: true });
+    try {
+      version = probe.pragma('user_version', { simple: true }) as number; // also fails for a file that is not SQLite
+    } finally {
+      probe.close();
+    }
+  } catch (err) {
+    throw new CliError(`Cannot open the database ${path}: ${(err as Error).message}`, exitCodes.problem);
+  }
+  if (version === 0 || version > schemaVersion) {
+    throw new CliError(
+      version === 0
+        ? `${path} is not an autoreply database (it has none of its tables). Give the right file with --db PATH.`
+        : `${path} was written by a newer autoreply (schema ${version}; this version knows ${schemaVersion}). Use the newer autoreply to read it.`,
+      exitCodes.problem,
+    );
   }
   try {
     return openDatabase(path, { readonly: options.readonly });

@@ -278,3 +278,18 @@ describe('autoreply log table', () => {
     expect(Array.from(line).length).toBeLessThanOrEqual(80);
   });
 });
+
+describe('a file that is not an autoreply database', () => {
+  it.each([
+    ['empty.db', '', /is not an autoreply database/],
+    ['text.db', 'hello, not a database at all, just some text that is long enough to look like a header...', /Cannot open the database .*text\.db: file is not a database/],
+  ])('%s gives a plain error', async (name, content, message) => {
+    const file = join(s.dir, name);
+    writeFileSync(file, content);
+    for (const cmd of [['log'], ['stats'], ['rules-history'], ['purge', '--older-than', '1d'], ['backup', join(s.dir, `${name}.bak`)]]) {
+      const r = await cli([...cmd, '--db', file]);
+      expect(r.code, cmd.join(' ')).toBe(1);
+      expect(r.stderr).toMatch(message);
+    }
+  });
+});
