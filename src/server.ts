@@ -35,6 +35,8 @@ export interface ServerOptions {
   clock?: () => Date;
   logger: Logger;
   watchPollMs?: number;
+  /** How long close() lets requests in flight finish before cutting their connections (default 10 s). */
+  shutdownGraceMs?: number;
 }
 
 export async function startServer(config: Config, options: ServerOptions): Promise<RunningServer> {
@@ -120,7 +122,7 @@ export async function startServer(config: Config, options: ServerOptions): Promi
         });
         server.closeIdleConnections();
         // In-flight requests get a bounded time to finish.
-        setTimeout(() => server.closeAllConnections(), 10_000).unref();
+        setTimeout(() => server.closeAllConnections(), options.shutdownGraceMs ?? 10_000).unref();
       });
       await retentionStopped;
       try {

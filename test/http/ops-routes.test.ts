@@ -141,4 +141,15 @@ describe('GET /healthz when messages cannot be stored', () => {
     expect((await s.post(sms())).status).toBe(200);
     expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
   });
+
+  it('answers 503 "database not writable" while it cannot get the write lock', async () => {
+    blocker = new Database(s.config.databasePath);
+    blocker.exec('BEGIN IMMEDIATE');
+    s.store.lastWriteFailure = null;
+    const health = await fetch(`${s.url}/healthz`);
+    expect(health.status).toBe(503);
+    expect(await health.text()).toBe('database not writable\n');
+    blocker.exec('ROLLBACK');
+    expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
+  });
 });
