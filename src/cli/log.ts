@@ -47,7 +47,12 @@ export function registerLog(program: Command, io: Io, done: (code: number) => vo
             io.stdout(format === 'json' || format === 'ndjson' ? `${JSON.stringify(toRecord(m), null, format === 'json' ? 2 : 0)}\n` : renderFull(m));
             return;
           }
-          const rows = findMessages(db, filter);
+          // One more than asked tells whether the list was cut; the note goes to stderr so files stay clean.
+          const rows = findMessages(db, { ...filter, limit: filter.limit + 1 });
+          if (rows.length > filter.limit) {
+            rows.pop();
+            io.stderr(`Showing the newest ${filter.limit} matching messages; there are more. Use --limit to see more.\n`);
+          }
           if (format === 'json') io.stdout(`${JSON.stringify(rows.map(toRecord), null, 2)}\n`);
           else if (format === 'ndjson') io.stdout(rows.map((m) => `${JSON.stringify(toRecord(m))}\n`).join(''));
           else if (format === 'csv') io.stdout(renderCsv(rows, opts.bom !== false));

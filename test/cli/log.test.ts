@@ -139,12 +139,19 @@ describe('autoreply log', () => {
     [['--search', '✓ émoji'], ['tricky']],
     [['--search', '100%'], []],
     [['--rule', 'status'], ['old']],
-    [['--limit', '2'], ['forward', 'nomatch']],
+    [['--limit', '5'], ['forward', 'nomatch', 'quiet', 'tricky', 'old']],
   ])('filters %j', async (flags, expected) => {
     const r = await cli(['log', '--db', db, '--format', 'ndjson', ...flags]);
     expect(r.stderr).toBe('');
     const got = r.stdout === '' ? [] : r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l).message_sid);
     expect(got).toEqual(expected.map((n) => sids[n]));
+  });
+
+  it('says on stderr when --limit cut the list', async () => {
+    const r = await cli(['log', '--db', db, '--format', 'csv', '--limit', '2']);
+    expect(r.code).toBe(0);
+    expect(parseCsv(r.stdout.slice(1)).map((row) => row[1])).toEqual(['message_sid', sids.forward, sids.nomatch]);
+    expect(r.stderr).toBe('Showing the newest 2 matching messages; there are more. Use --limit to see more.\n');
   });
 
   it('shows one message in full with --sid', async () => {
