@@ -15,9 +15,9 @@ export interface WebhookDeps {
   store: Store;
   clock: () => Date;
   logger: Logger;
-  /** Told about each answered delivery (metrics). */
   /** LOG_BODIES: put the message text and reply texts into the log line (personal data). */
   logBodies?: boolean;
+  /** Told about each answered delivery (metrics). */
   onAnswered?: (info: { outcome: string; rule: string | null; duplicate: boolean; seconds: number }) => void;
 }
 
