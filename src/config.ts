@@ -9,6 +9,13 @@ export interface Config {
   webhookPath: string;
   logLevel: string;
   dbSync: 'normal' | 'full';
+  /** Messages older than this many days are deleted (at startup, then daily); null keeps them forever. */
+  retentionDays: number | null;
+  /** When set, GET /status and /metrics need "Authorization: Bearer <token>". */
+  adminToken: string | null;
+  /** Put message texts and reply texts into the log (they are personal data). */
+  logBodies: boolean;
+  logFormat: 'json' | 'pretty';
 }
 
 export const defaults: Config = {
@@ -19,6 +26,10 @@ export const defaults: Config = {
   webhookPath: '/webhooks/sms',
   logLevel: 'info',
   dbSync: 'normal',
+  retentionDays: null,
+  adminToken: null,
+  logBodies: false,
+  logFormat: 'json',
 };
 
 export class ConfigError extends Error {}
@@ -40,6 +51,15 @@ export function resolveConfig(env: NodeJS.ProcessEnv, flags: Partial<Record<keyo
   if (!logLevels.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${logLevels.join(', ')}, not "${logLevel}"`);
   const dbSync = (pick('dbSync', 'DB_SYNC') ?? defaults.dbSync).toLowerCase();
   if (dbSync !== 'normal' && dbSync !== 'full') throw new ConfigError(`DB_SYNC must be "normal" or "full", not "${dbSync}"`);
+  const retentionText = pick('retentionDays', 'RETENTION_DAYS');
+  const retentionDays = retentionText === undefined ? defaults.retentionDays : Number(retentionText);
+  if (retentionDays !== null && !(/^\d+$/.test(retentionText!) && retentionDays >= 1)) {
+    throw new ConfigError(`RETENTION_DAYS must be a whole number of days (1 or more), not "${retentionText}"; leave it unset to keep messages forever`);
+  }
+  const logBodiesText = (pick('logBodies', 'LOG_BODIES') ?? 'false').toLowerCase();
+  if (!['true', 'false', '1', '0'].includes(logBodiesText)) throw new ConfigError(`LOG_BODIES must be "true" or "false", not "${logBodiesText}"`);
+  const logFormat = (pick('logFormat', 'LOG_FORMAT') ?? defaults.logFormat).toLowerCase();
+  if (logFormat !== 'json' && logFormat !== 'pretty') throw new ConfigError(`LOG_FORMAT must be "json" or "pretty", not "${logFormat}"`);
   return {
     port,
     host: pick('host', 'HOST') ?? defaults.host,
@@ -48,5 +68,9 @@ export function resolveConfig(env: NodeJS.ProcessEnv, flags: Partial<Record<keyo
     webhookPath,
     logLevel,
     dbSync,
+    retentionDays,
+    adminToken: pick('adminToken', 'ADMIN_TOKEN') ?? defaults.adminToken,
+    logBodies: logBodiesText === 'true' || logBodiesText === '1',
+    logFormat,
   };
 }

@@ -4,10 +4,12 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { createApp } from './http/app.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { LiveRules } from './rules/live-rules.js';
 import { formatProblemLine, type Problem } from './rules/problems.js';
 import { watchFile } from './rules/watch.js';
 import { openDatabase, type Db } from './store/database.js';
+import { scheduleRetention } from './store/retention.js';
 import { Store } from './store/store.js';
 
 export interface RunningServer {
@@ -15,6 +17,7 @@ export interface RunningServer {
   server: Server;
   rules: LiveRules;
   store: Store;
+  metrics: Metrics;
   /** Stops accepting, finishes in-flight requests, stops the watcher, closes the database. */
   close(): Promise<void>;
 }
@@ -32,6 +35,8 @@ export interface ServerOptions {
   clock?: () => Date;
   logger: Logger;
   watchPollMs?: number;
+  /** How long close() lets requests in flight finish before cutting their connections (default 10 s). */
+  shutdownGraceMs?: number;
 }
 
 export async function startServer(config: Config, options: ServerOptions): Promise<RunningServer> {
@@ -45,16 +50,20 @@ export async function startServer(config: Config, options: ServerOptions): Promi
     throw new StartupError(`cannot open the database ${config.databasePath}: ${(err as Error).message}`);
   }
   const store = new Store(db);
+  const metrics = createMetrics();
+  const startedAt = new Date();
 
   const opened = await LiveRules.open(config.rulesFile, clock, {
     loaded: (rs, attempt) => {
       store.recordRuleSet(rs.version, rs.source, attempt.at);
       store.recordRuleLoad(attempt.at, rs.version, true, LiveRules.problemText(attempt.problems));
+      metrics.rulesLoad(attempt);
       logger.info({ rules_version: rs.version.slice(0, 12), rules: rs.rules.length, file: config.rulesFile }, 'rules loaded');
       for (const p of attempt.problems) logger.warn({ problem: formatProblemLine(p) }, 'rules warning');
     },
     refused: (attempt) => {
       store.recordRuleLoad(attempt.at, attempt.version, false, LiveRules.problemText(attempt.problems));
+      metrics.rulesLoad(attempt);
       logger.error(
         { problems: attempt.problems.map(formatProblemLine) },
         'the changed rules file has problems; the previous rules keep answering',
@@ -67,7 +76,16 @@ export async function startServer(config: Config, options: ServerOptions): Promi
   }
   const rules = opened;
 
-  const app = createApp({ rules, store, clock, logger, webhookPath: config.webhookPath });
+  const app = createApp({
+    rules,
+    store,
+    clock,
+    logger,
+    webhookPath: config.webhookPath,
+    logBodies: config.logBodies,
+    onAnswered: metrics.answered,
+    ops: { store, rules, metrics, adminToken: config.adminToken, databasePath: config.databasePath, startedAt },
+  });
   const server = createServer(app.callback());
   // A client that sends very slowly is cut off instead of holding a connection open.
   server.headersTimeout = 10_000;
@@ -87,17 +105,26 @@ export async function startServer(config: Config, options: ServerOptions): Promi
   logger.info({ url: `${url}${config.webhookPath}`, database: config.databasePath }, 'listening');
 
   const stopWatching = watchFile(config.rulesFile, () => void rules.reload(), { pollMs: options.watchPollMs });
+  const stopRetention = config.retentionDays === null ? async () => {} : scheduleRetention(db, config.retentionDays, clock, logger);
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       stopWatching();
+      const retentionStopped = stopRetention();
       await new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        // A keep-alive connection becomes idle when its last request is answered; close it then
+        // instead of waiting for the keep-alive timeout.
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
+        server.close(() => {
+          clearInterval(sweep);
+          resolve();
+        });
         server.closeIdleConnections();
         // In-flight requests get a bounded time to finish.
-        setTimeout(() => server.closeAllConnections(), 10_000).unref();
+        setTimeout(() => server.closeAllConnections(), options.shutdownGraceMs ?? 10_000).unref();
       });
+      await retentionStopped;
       try {
         db.pragma('wal_checkpoint(TRUNCATE)');
       } catch {
@@ -107,5 +134,5 @@ export async function startServer(config: Config, options: ServerOptions): Promi
       logger.info('stopped');
     })());
 
-  return { url, server, rules, store, close };
+  return { url, server, rules, store, metrics, close };
 }

@@ -2,8 +2,15 @@
 import { Command, CommanderError } from 'commander';
 import { exitCodes, type Io } from './io.js';
 import { registerServe } from './serve.js';
+import { registerLog } from './log.js';
+import { registerStats } from './stats.js';
+import { registerRulesHistory } from './rules-history.js';
+import { registerPurge } from './purge.js';
+import { registerBackup } from './backup.js';
 
-export const version = '0.1.0';
+import { version } from '../version.js';
+
+export { version };
 
 /** Runs the command line `argv` (without "node autoreply") and resolves to the exit code. */
 export async function runCli(argv: string[], io: Io): Promise<number> {
@@ -19,6 +26,11 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     .showHelpAfterError('(run "autoreply --help" to see what is possible)');
   program.configureHelp({ sortSubcommands: false });
   registerServe(program, io, done);
+  registerLog(program, io, done);
+  registerStats(program, io, done);
+  registerRulesHistory(program, io, done);
+  registerPurge(program, io, done);
+  registerBackup(program, io, done);
   if (argv.length === 0) {
     io.stdout(program.helpInformation());
     return exitCodes.ok;

@@ -17,6 +17,10 @@ export function registerServe(program: Command, io: Io, done: (code: number) => 
     .option('--db <file>', 'SQLite database file (env DATABASE_PATH, default data/autoreply.db)')
     .option('--webhook-path <path>', 'path the provider posts to (env WEBHOOK_PATH, default /webhooks/sms)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug or silent (env LOG_LEVEL, default info)')
+    .option('--log-format <format>', 'json (one object per line) or pretty (for reading in a terminal) (env LOG_FORMAT, default json)')
+    .option('--log-bodies', 'also log message and reply texts, which are personal data (env LOG_BODIES=true)')
+    .option('--retention-days <days>', 'delete messages older than this many days, at startup and daily (env RETENTION_DAYS, default: keep forever)')
+    .option('--admin-token <token>', 'require "Authorization: Bearer <token>" for /status and /metrics (env ADMIN_TOKEN; prefer the env var)')
     .action(async (opts) => {
       let config: Config;
       try {
@@ -27,6 +31,10 @@ export function registerServe(program: Command, io: Io, done: (code: number) => 
           databasePath: opts.db,
           webhookPath: opts.webhookPath,
           logLevel: opts.logLevel,
+          logFormat: opts.logFormat,
+          logBodies: opts.logBodies ? 'true' : undefined,
+          retentionDays: opts.retentionDays,
+          adminToken: opts.adminToken,
         });
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
@@ -38,7 +46,7 @@ export function registerServe(program: Command, io: Io, done: (code: number) => 
 }
 
 export async function serve(config: Config, io: Io): Promise<number> {
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, { format: config.logFormat });
   let running;
   try {
     running = await startServer(config, { logger });

@@ -3,11 +3,14 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import type { Logger } from 'pino';
 import { BadRequest } from './body.js';
+import { registerOpsRoutes, type OpsDeps } from './ops-routes.js';
 import { createWebhookHandler, type WebhookDeps } from './webhook.js';
 
 export interface AppDeps extends WebhookDeps {
   webhookPath: string;
   logger: Logger;
+  /** /status and /metrics; without it only /healthz is served. */
+  ops?: OpsDeps;
 }
 
 export function createApp(deps: AppDeps): Koa {
@@ -35,12 +38,7 @@ export function createApp(deps: AppDeps): Koa {
   });
 
   router.post(deps.webhookPath, createWebhookHandler(deps));
-  router.get('/healthz', (ctx) => {
-    const ok = deps.store.isWritable();
-    ctx.status = ok ? 200 : 503;
-    ctx.type = 'text/plain';
-    ctx.body = ok ? 'ok\n' : 'database not writable\n';
-  });
+  registerOpsRoutes(router, deps.store, deps.ops);
   app.use(router.routes());
   app.use(router.allowedMethods());
   app.on('error', () => {}); // errors are logged above; stop Koa printing stack traces to stderr

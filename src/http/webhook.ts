@@ -15,6 +15,8 @@ export interface WebhookDeps {
   store: Store;
   clock: () => Date;
   logger: Logger;
+  /** LOG_BODIES: put the message text and reply texts into the log line (personal data). */
+  logBodies?: boolean;
   /** Told about each answered delivery (metrics). */
   onAnswered?: (info: { outcome: string; rule: string | null; duplicate: boolean; seconds: number }) => void;
 }
@@ -91,6 +93,7 @@ export function createWebhookHandler(deps: WebhookDeps) {
       duration_ms: +(seconds * 1000).toFixed(2),
       ...(decision.error ? { error: decision.error } : {}),
       ...(decision.notes.length ? { notes: decision.notes } : {}),
+      ...(deps.logBodies ? { Body: msg.body, replies_text: decision.messages.map((m) => m.body) } : {}),
     };
     logger.info(line, 'message answered');
     deps.onAnswered?.({ outcome: decision.outcome, rule: decision.rule, duplicate: false, seconds });

@@ -73,7 +73,8 @@ export class LiveRules {
   private async reloadOnce(): Promise<void> {
     const result = await loadRulesFile(this.file);
     const hash = result.text === undefined ? null : createHash('sha256').update(result.text).digest('hex');
-    if (hash !== null && hash === this.lastTriedHash) return; // nothing changed since the last try
+    // Nothing changed since the last try (an unreadable file counts once, not on every watcher event).
+    if (hash === this.lastTriedHash) return;
     this.lastTriedHash = hash;
     const attempt: ReloadAttempt = { at: this.clock(), ok: !!result.ruleSet, version: hash, problems: result.problems };
     this.lastAttempt = attempt;

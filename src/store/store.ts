@@ -63,6 +63,20 @@ export class Store implements History {
    * makes this hold across processes sharing the file, too.
    */
   decideOnce(sid: string, at: Date, decide: () => Omit<StoredMessage, 'sid'>): DecideResult {
+    try {
+      const result = this.decideOnceInner(sid, at, decide);
+      this.lastWriteFailure = null;
+      return result;
+    } catch (err) {
+      if ((err as { code?: string }).code?.startsWith('SQLITE')) this.lastWriteFailure = { at: new Date(), message: (err as Error).message };
+      throw err;
+    }
+  }
+
+  /** The last message that could not be stored, until one is stored again (GET /healthz reads it). */
+  lastWriteFailure: { at: Date; message: string } | null = null;
+
+  private decideOnceInner(sid: string, at: Date, decide: () => Omit<StoredMessage, 'sid'>): DecideResult {
     return this.db
       .transaction((): DecideResult => {
         const seen = this.stmt.findResponse.get(sid);
