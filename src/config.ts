@@ -16,6 +16,14 @@ export interface Config {
   /** Put message texts and reply texts into the log (they are personal data). */
   logBodies: boolean;
   logFormat: 'json' | 'pretty';
+  /** The provider's signing key; when set, every webhook must carry a valid signature. */
+  authToken?: string;
+  /** The webhook's URL as configured at the provider (scheme, host, path), used for signatures. */
+  publicUrl?: string;
+  /** Believe X-Forwarded-Proto/X-Forwarded-Host (only behind a proxy you run). */
+  trustProxy: boolean;
+  /** `user:password` the provider must send (HTTP Basic auth). */
+  basicAuth?: { user: string; password: string };
 }
 
 export const defaults: Config = {
@@ -30,6 +38,7 @@ export const defaults: Config = {
   adminToken: null,
   logBodies: false,
   logFormat: 'json',
+  trustProxy: false,
 };
 
 export class ConfigError extends Error {}
@@ -60,6 +69,16 @@ export function resolveConfig(env: NodeJS.ProcessEnv, flags: Partial<Record<keyo
   if (!['true', 'false', '1', '0'].includes(logBodiesText)) throw new ConfigError(`LOG_BODIES must be "true" or "false", not "${logBodiesText}"`);
   const logFormat = (pick('logFormat', 'LOG_FORMAT') ?? defaults.logFormat).toLowerCase();
   if (logFormat !== 'json' && logFormat !== 'pretty') throw new ConfigError(`LOG_FORMAT must be "json" or "pretty", not "${logFormat}"`);
+  const publicUrl = pick('publicUrl', 'PUBLIC_URL');
+  if (publicUrl !== undefined && !/^https?:\/\/[^/?#]+/i.test(publicUrl)) {
+    throw new ConfigError(`PUBLIC_URL must be the full address the provider calls, like https://sms.example.com/webhooks/sms, not "${publicUrl}"`);
+  }
+  if (publicUrl?.includes('?')) throw new ConfigError('PUBLIC_URL must not contain "?": the query string the provider sends is added to it for each request');
+  const trustText = (pick('trustProxy', 'TRUST_PROXY') ?? 'false').toLowerCase();
+  if (trustText !== 'true' && trustText !== 'false') throw new ConfigError(`TRUST_PROXY must be "true" or "false", not "${trustText}"`);
+  const basicText = pick('basicAuth', 'BASIC_AUTH');
+  const colon = basicText?.indexOf(':') ?? -1;
+  if (basicText !== undefined && colon < 1) throw new ConfigError('BASIC_AUTH must be written as user:password');
   return {
     port,
     host: pick('host', 'HOST') ?? defaults.host,
@@ -72,5 +91,9 @@ export function resolveConfig(env: NodeJS.ProcessEnv, flags: Partial<Record<keyo
     adminToken: pick('adminToken', 'ADMIN_TOKEN') ?? defaults.adminToken,
     logBodies: logBodiesText === 'true' || logBodiesText === '1',
     logFormat,
+    authToken: pick('authToken', 'AUTH_TOKEN'),
+    publicUrl,
+    trustProxy: trustText === 'true',
+    basicAuth: basicText === undefined ? undefined : { user: basicText.slice(0, colon), password: basicText.slice(colon + 1) },
   };
 }

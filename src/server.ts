@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { createApp } from './http/app.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { createSignatureCheck } from './http/auth.js';
 import { LiveRules } from './rules/live-rules.js';
 import { formatProblemLine, type Problem } from './rules/problems.js';
 import { watchFile } from './rules/watch.js';
@@ -37,6 +38,8 @@ export interface ServerOptions {
   watchPollMs?: number;
   /** How long close() lets requests in flight finish before cutting their connections (default 10 s). */
   shutdownGraceMs?: number;
+  /** How long a client may take to send its headers / its whole request (tests shorten them). */
+  timeouts?: { headersMs?: number; requestMs?: number };
 }
 
 export async function startServer(config: Config, options: ServerOptions): Promise<RunningServer> {
@@ -52,17 +55,28 @@ export async function startServer(config: Config, options: ServerOptions): Promi
   const store = new Store(db);
   const metrics = createMetrics();
   const startedAt = new Date();
+  store.reopen = () => openDatabase(config.databasePath, { sync: config.dbSync });
 
+  // A reload while the disk is full must not crash the server: log it, keep answering.
+  const recordSafely = (write: () => void) => {
+    try {
+      write();
+    } catch (err) {
+      logger.error({ err: (err as Error).message }, 'could not record the rules load in the database');
+    }
+  };
   const opened = await LiveRules.open(config.rulesFile, clock, {
     loaded: (rs, attempt) => {
-      store.recordRuleSet(rs.version, rs.source, attempt.at);
-      store.recordRuleLoad(attempt.at, rs.version, true, LiveRules.problemText(attempt.problems));
+      recordSafely(() => {
+        store.recordRuleSet(rs.version, rs.source, attempt.at);
+        store.recordRuleLoad(attempt.at, rs.version, true, LiveRules.problemText(attempt.problems));
+      });
       metrics.rulesLoad(attempt);
       logger.info({ rules_version: rs.version.slice(0, 12), rules: rs.rules.length, file: config.rulesFile }, 'rules loaded');
       for (const p of attempt.problems) logger.warn({ problem: formatProblemLine(p) }, 'rules warning');
     },
     refused: (attempt) => {
-      store.recordRuleLoad(attempt.at, attempt.version, false, LiveRules.problemText(attempt.problems));
+      recordSafely(() => store.recordRuleLoad(attempt.at, attempt.version, false, LiveRules.problemText(attempt.problems)));
       metrics.rulesLoad(attempt);
       logger.error(
         { problems: attempt.problems.map(formatProblemLine) },
@@ -76,6 +90,9 @@ export async function startServer(config: Config, options: ServerOptions): Promi
   }
   const rules = opened;
 
+  const checkSignature = config.authToken
+    ? createSignatureCheck({ authToken: config.authToken, publicUrl: config.publicUrl, trustProxy: config.trustProxy, logger })
+    : undefined;
   const app = createApp({
     rules,
     store,
@@ -85,11 +102,18 @@ export async function startServer(config: Config, options: ServerOptions): Promi
     logBodies: config.logBodies,
     onAnswered: metrics.answered,
     ops: { store, rules, metrics, adminToken: config.adminToken, databasePath: config.databasePath, startedAt },
+    checkSignature,
+    basicAuth: config.basicAuth,
+    trustProxy: config.trustProxy,
   });
-  const server = createServer(app.callback());
-  // A client that sends very slowly is cut off instead of holding a connection open.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 15_000;
+  // A client that sends very slowly is cut off instead of holding a connection open
+  // (docs/security.md, "Limits"). Node checks these limits every connectionsCheckingInterval
+  // (30 s by default), so check more often or a 10 s limit could take 40 s to bite.
+  const headersMs = options.timeouts?.headersMs ?? 10_000;
+  const requestMs = options.timeouts?.requestMs ?? 15_000;
+  const server = createServer({ connectionsCheckingInterval: Math.min(1000, Math.max(50, headersMs / 4)) }, app.callback());
+  server.headersTimeout = headersMs;
+  server.requestTimeout = requestMs;
   server.keepAliveTimeout = 5_000;
 
   await new Promise<void>((resolve, reject) => {
@@ -103,9 +127,14 @@ export async function startServer(config: Config, options: ServerOptions): Promi
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${shownHost}:${port}`;
   logger.info({ url: `${url}${config.webhookPath}`, database: config.databasePath }, 'listening');
+  if (!config.authToken) {
+    logger.warn('AUTH_TOKEN is not set: webhooks are not authenticated, so anyone who can reach this server can make it send messages');
+  } else if (!config.publicUrl) {
+    logger.info({ trust_proxy: config.trustProxy }, 'PUBLIC_URL is not set: signatures are checked against the address rebuilt from each request');
+  }
 
   const stopWatching = watchFile(config.rulesFile, () => void rules.reload(), { pollMs: options.watchPollMs });
-  const stopRetention = config.retentionDays === null ? async () => {} : scheduleRetention(db, config.retentionDays, clock, logger);
+  const stopRetention = config.retentionDays === null ? async () => {} : scheduleRetention(() => store.db, config.retentionDays, clock, logger);
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -126,11 +155,11 @@ export async function startServer(config: Config, options: ServerOptions): Promi
       });
       await retentionStopped;
       try {
-        db.pragma('wal_checkpoint(TRUNCATE)');
+        store.db.pragma('wal_checkpoint(TRUNCATE)'); // store.db: the connection may have been reopened
       } catch {
         // another process may hold the file; the WAL is still consistent
       }
-      db.close();
+      store.db.close();
       logger.info('stopped');
     })());
 

@@ -3,6 +3,7 @@ import { resolveConfig } from '../src/config.js';
 
 describe('configuration', () => {
   it('has the documented defaults', () => {
+    // Optional settings with no default (AUTH_TOKEN, PUBLIC_URL, BASIC_AUTH) are left out.
     expect(resolveConfig({})).toEqual({
       port: 3000,
       host: '0.0.0.0',
@@ -11,6 +12,11 @@ describe('configuration', () => {
       webhookPath: '/webhooks/sms',
       logLevel: 'info',
       dbSync: 'normal',
+      retentionDays: null,
+      adminToken: null,
+      logBodies: false,
+      logFormat: 'json',
+      trustProxy: false,
     });
   });
 

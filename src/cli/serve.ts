@@ -21,6 +21,10 @@ export function registerServe(program: Command, io: Io, done: (code: number) => 
     .option('--log-bodies', 'also log message and reply texts, which are personal data (env LOG_BODIES=true)')
     .option('--retention-days <days>', 'delete messages older than this many days, at startup and daily (env RETENTION_DAYS, default: keep forever)')
     .option('--admin-token <token>', 'require "Authorization: Bearer <token>" for /status and /metrics (env ADMIN_TOKEN; prefer the env var)')
+    .option('--auth-token <token>', "the provider's signing key; webhooks without a valid signature are refused (env AUTH_TOKEN; prefer the variable: flags show up in process lists)")
+    .option('--public-url <url>', 'the webhook address exactly as set at the provider, e.g. https://sms.example.com/webhooks/sms (env PUBLIC_URL)')
+    .option('--trust-proxy <true|false>', 'believe X-Forwarded-Proto/-Host from a proxy in front (env TRUST_PROXY, default false)')
+    .option('--basic-auth <user:password>', 'require this user name and password from the provider (env BASIC_AUTH)')
     .action(async (opts) => {
       let config: Config;
       try {
@@ -35,6 +39,10 @@ export function registerServe(program: Command, io: Io, done: (code: number) => 
           logBodies: opts.logBodies ? 'true' : undefined,
           retentionDays: opts.retentionDays,
           adminToken: opts.adminToken,
+          authToken: opts.authToken,
+          publicUrl: opts.publicUrl,
+          trustProxy: opts.trustProxy,
+          basicAuth: opts.basicAuth,
         });
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;

@@ -2,6 +2,7 @@
 import Koa from 'koa';
 import Router from '@koa/router';
 import type { Logger } from 'pino';
+import { basicAuth } from './auth.js';
 import { BadRequest } from './body.js';
 import { registerOpsRoutes, type OpsDeps } from './ops-routes.js';
 import { createWebhookHandler, type WebhookDeps } from './webhook.js';
@@ -11,11 +12,16 @@ export interface AppDeps extends WebhookDeps {
   logger: Logger;
   /** /status and /metrics; without it only /healthz is served. */
   ops?: OpsDeps;
+  /** Set when BASIC_AUTH is: the webhook asks for this user name and password. */
+  basicAuth?: { user: string; password: string };
+  /** TRUST_PROXY: ctx.ip and ctx.protocol believe X-Forwarded-* headers. */
+  trustProxy?: boolean;
 }
 
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
   const router = new Router();
+  app.proxy = deps.trustProxy ?? false;
 
   // What the client sees stays apart from what the operator sees: bad input gets its plain
   // message; anything unexpected gets the bare status text while the details go to the log.
@@ -37,7 +43,8 @@ export function createApp(deps: AppDeps): Koa {
     }
   });
 
-  router.post(deps.webhookPath, createWebhookHandler(deps));
+  if (deps.basicAuth) router.post(deps.webhookPath, basicAuth(deps.basicAuth, deps.logger), createWebhookHandler(deps));
+  else router.post(deps.webhookPath, createWebhookHandler(deps));
   registerOpsRoutes(router, deps.store, deps.ops);
   app.use(router.routes());
   app.use(router.allowedMethods());

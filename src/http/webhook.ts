@@ -6,6 +6,7 @@ import { evaluate, type Decision, type InboundMessage } from '../engine/evaluate
 import { emptyResponse, renderLaml } from '../laml.js';
 import type { RuleSet } from '../rules/types.js';
 import type { Store } from '../store/store.js';
+import type { SignatureCheck } from './auth.js';
 import { BadRequest, bodyKind, parseForm, parseJson, readRawBody, type Fields } from './body.js';
 
 export const requiredFields = ['From', 'To', 'Body', 'MessageSid'] as const;
@@ -17,6 +18,8 @@ export interface WebhookDeps {
   logger: Logger;
   /** LOG_BODIES: put the message text and reply texts into the log line (personal data). */
   logBodies?: boolean;
+  /** Set when AUTH_TOKEN is: refuses requests the provider did not sign (answers 403 itself). */
+  checkSignature?: SignatureCheck;
   /** Told about each answered delivery (metrics). */
   onAnswered?: (info: { outcome: string; rule: string | null; duplicate: boolean; seconds: number }) => void;
 }
@@ -26,7 +29,7 @@ export function toInbound(fields: Fields, receivedAt: Date): { sid: string; msg:
   const missing = requiredFields.filter((f) => !fields.has(f) || (f !== 'Body' && fields.get(f)![0] === ''));
   if (missing.length) throw new BadRequest(400, `missing required field${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`);
   const params: Record<string, string> = Object.create(null);
-  const stored: Record<string, string | string[]> = {};
+  const stored: Record<string, string | string[]> = Object.create(null); // a field may be named __proto__
   for (const [name, values] of fields) {
     params[name] = values[0];
     stored[name] = values.length === 1 ? values[0] : values;
@@ -53,6 +56,7 @@ export function createWebhookHandler(deps: WebhookDeps) {
     const kind = bodyKind(ctx.get('content-type'));
     const raw = await readRawBody(ctx.req);
     const fields = kind === 'form' ? parseForm(raw) : parseJson(raw);
+    if (deps.checkSignature && !deps.checkSignature(ctx, raw, kind, fields)) return;
     const now = deps.clock();
     const { sid, msg, stored } = toInbound(fields, now);
     const ruleSet = deps.rules.current; // one version of the rules answers the whole request
