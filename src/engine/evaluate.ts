@@ -25,7 +25,7 @@ export interface InboundMessage {
 export interface History {
   /** When `rule` last replied to `from` (ms since epoch), if ever. */
   lastReplyAt(rule: string, from: string): number | undefined;
-  /** How many messages from `from` to `to` were replied to since `sinceMs`. */
+  /** How many messages from `from` to `to` got a message back to the sender since `sinceMs` (forwards to staff do not count). */
   repliesSince(from: string, to: string, sinceMs: number): number;
   isOptedOut(from: string, to: string): boolean;
 }
@@ -141,12 +141,12 @@ export function evaluate(
   const optedOut = optOut.enabled && history.isOptedOut(msg.from, msg.to);
 
   if (optOut.enabled && optOut.stopWords.has(whole)) {
-    const messages = !optedOut && optOut.stopReply ? [render1(optOut.stopReply.render(baseContext(msg, null, '')))] : [];
-    return { decision: { outcome: 'opted_out', rule: null, messages, notes: [], optOut: { action: 'stop', keyword: whole } }, trace };
+    const { messages, error } = confirmation(!optedOut ? optOut.stopReply : null, msg);
+    return { decision: { outcome: 'opted_out', rule: null, messages, notes: [], error, optOut: { action: 'stop', keyword: whole } }, trace };
   }
   if (optedOut && optOut.startWords.has(whole)) {
-    const messages = optOut.startReply ? [render1(optOut.startReply.render(baseContext(msg, null, '')))] : [];
-    return { decision: { outcome: 'opted_in', rule: null, messages, notes: [], optOut: { action: 'start', keyword: whole } }, trace };
+    const { messages, error } = confirmation(optOut.startReply, msg);
+    return { decision: { outcome: 'opted_in', rule: null, messages, notes: [], error, optOut: { action: 'start', keyword: whole } }, trace };
   }
 
   let rule: CompiledRule | undefined;
@@ -190,15 +190,27 @@ export function evaluate(
     return decided({ outcome: 'error', messages: [], error: `the reply could not be written: ${(err as Error).message}` });
   }
 
-  const toSender = messages.filter((m) => m.to === null);
+  // A message with `to: "{{From}}"` goes to the sender too: it must not slip past an opt-out.
+  const isToSender = (m: RenderedMessage) => m.to === null || m.to === msg.from;
+  const toSender = messages.filter(isToSender);
   if (optedOut && toSender.length > 0) {
-    return decided({ outcome: 'opted_out', messages: messages.filter((m) => m.to !== null), notes: [...notes, 'the sender opted out; only forwards were sent'] });
+    return decided({ outcome: 'opted_out', messages: messages.filter((m) => !isToSender(m)), notes: [...notes, 'the sender opted out; only forwards were sent'] });
   }
   const limit = rs.settings.replyLimit;
   if (limit && toSender.length > 0 && history.repliesSince(msg.from, msg.to, now - limit.perMs) >= limit.max) {
     return decided({ outcome: 'rate_limited', messages: [], notes: [...notes, `this sender already got ${limit.max} replies within the reply limit's time span`] });
   }
   return decided({ outcome: 'replied', messages, notes });
+}
+
+/** The stop_reply/start_reply text, if any. A failing template must not lose the opt-out itself. */
+function confirmation(template: { render(context: Record<string, unknown>): string } | null, msg: InboundMessage): { messages: RenderedMessage[]; error?: string } {
+  if (!template) return { messages: [] };
+  try {
+    return { messages: [render1(template.render(baseContext(msg, null, '')))] };
+  } catch (err) {
+    return { messages: [], error: `the opt-out confirmation could not be written: ${(err as Error).message}` };
+  }
 }
 
 function baseContext(msg: InboundMessage, rule: string | null, args: string): Record<string, unknown> {

@@ -41,14 +41,21 @@ export async function readRawBody(req: IncomingMessage, limit = maxBodyBytes): P
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      req.resume();
-      throw new BadRequest(413, `the body is larger than ${limit / 1024} KiB`);
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) {
+        req.resume();
+        throw new BadRequest(413, `the body is larger than ${limit / 1024} KiB`);
+      }
+      chunks.push(chunk);
     }
-    chunks.push(chunk);
+  } catch (err) {
+    if (err instanceof BadRequest) throw err;
+    // The client went away or was cut off (too slow): nothing was decided or stored.
+    throw new BadRequest(400, 'the request did not arrive completely');
   }
+  if (Number.isFinite(declared) && size !== declared) throw new BadRequest(400, 'the request did not arrive completely');
   return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
 }
 
@@ -87,6 +94,8 @@ export function parseForm(raw: Buffer): Fields {
   return fields;
 }
 
+const loneSurrogate = /[\uD800-\uDFFF]/u; // with `u`, only halves without their partner match
+
 export function parseJson(raw: Buffer): Fields {
   let data: unknown;
   try {
@@ -101,6 +110,12 @@ export function parseJson(raw: Buffer): Fields {
   const fields: Fields = new Map();
   for (const [name, value] of Object.entries(data)) {
     const values = Array.isArray(value) ? value : [value];
+    if (values.length === 0) continue; // a field sent zero times was not sent
+    // JSON can spell half a character ("\ud800"), which UTF-8 (and so the database) cannot store:
+    // refuse it like broken UTF-8 in a form, so what is stored is exactly what was sent.
+    if (loneSurrogate.test(name) || values.some((v) => typeof v === 'string' && loneSurrogate.test(v))) {
+      throw new BadRequest(400, 'the body contains broken text (half of a character), which cannot be stored');
+    }
     fields.set(
       name,
       values.map((v) => {

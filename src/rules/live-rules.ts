@@ -73,9 +73,11 @@ export class LiveRules {
   private async reloadOnce(): Promise<void> {
     const result = await loadRulesFile(this.file);
     const hash = result.text === undefined ? null : createHash('sha256').update(result.text).digest('hex');
-    // Nothing changed since the last try (an unreadable file counts once, not on every watcher event).
-    if (hash === this.lastTriedHash) return;
-    this.lastTriedHash = hash;
+    // Nothing changed since the last try. An unreadable file counts once per reason (missing, a
+    // folder, no permission), not on every watcher event.
+    const key = hash ?? `unreadable: ${result.problems.map((p) => p.message).join('; ')}`;
+    if (key === this.lastTriedHash) return;
+    this.lastTriedHash = key;
     const attempt: ReloadAttempt = { at: this.clock(), ok: !!result.ruleSet, version: hash, problems: result.problems };
     this.lastAttempt = attempt;
     if (result.ruleSet) {

@@ -57,14 +57,15 @@ const dayMs = 86_400_000;
 
 /**
  * RETENTION_DAYS in the server: purge once now, then once a day. Returns a function that stops
- * the schedule and resolves when a purge in progress has finished its current batch.
+ * the schedule and resolves when a purge in progress has finished its current batch. `getDb` is
+ * asked each time, since the store may have replaced a broken connection in between.
  */
-export function scheduleRetention(db: Db, days: number, clock: () => Date, logger: Logger): () => Promise<void> {
+export function scheduleRetention(getDb: () => Db, days: number, clock: () => Date, logger: Logger): () => Promise<void> {
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
   const run = () => {
     const cutoff = new Date(clock().getTime() - days * dayMs);
-    running = purgeOlderThan(db, cutoff, { shouldStop: () => stopped })
+    running = purgeOlderThan(getDb(), cutoff, { shouldStop: () => stopped })
       .then((n) => {
         if (n.messages > 0) logger.info({ retention_days: days, cutoff: cutoff.toISOString(), ...n }, 'old messages removed');
       })

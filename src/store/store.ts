@@ -13,10 +13,14 @@ export interface StoredMessage {
 
 export type DecideResult = { duplicate: true; responseXml: string } | { duplicate: false; responseXml: string; stored: StoredMessage };
 
-export class Store implements History {
-  private readonly stmt;
+// Errors after which a connection is not trusted again: the file went read-only, the disk
+// reported an I/O error, or the file could not be opened.
+const brokenConnection = /^SQLITE_(READONLY|IOERR|CANTOPEN|NOTADB)/;
 
-  constructor(readonly db: Db) {
+export class Store implements History {
+  private stmt;
+
+  constructor(public db: Db) {
     this.stmt = {
       findResponse: db.prepare<[string], { response_xml: string }>('SELECT response_xml FROM messages WHERE message_sid = ?'),
       countDelivery: db.prepare('UPDATE messages SET deliveries = deliveries + 1, last_delivery_at = ? WHERE message_sid = ?'),
@@ -31,7 +35,10 @@ export class Store implements History {
          ORDER BY received_at DESC LIMIT 1`,
       ),
       repliesSince: db.prepare<[string, string, string], { n: number }>(
-        `SELECT count(*) AS n FROM messages WHERE from_number = ? AND to_number = ? AND received_at > ? AND outcome = 'replied'`,
+        // Counts messages that sent something back to the sender (rule replies, opt-out
+        // confirmations); forwards to staff are not replies to the pair (issue 5, loop guard).
+        `SELECT count(*) AS n FROM messages m WHERE from_number = ? AND to_number = ? AND received_at > ?
+           AND EXISTS (SELECT 1 FROM replies r WHERE r.message_sid = m.message_sid AND (r.to_number IS NULL OR r.to_number = m.from_number))`,
       ),
       optedOut: db.prepare<[string, string], { x: number }>('SELECT 1 AS x FROM opt_outs WHERE from_number = ? AND to_number = ?'),
       optOut: db.prepare(
@@ -64,19 +71,40 @@ export class Store implements History {
    */
   decideOnce(sid: string, at: Date, decide: () => Omit<StoredMessage, 'sid'>): DecideResult {
     try {
-      const result = this.decideOnceInner(sid, at, decide);
-      this.lastWriteFailure = null;
+      this.reconnectIfBroken();
+      const result = this.decideInTransaction(sid, at, decide);
+      this.writeFault = null;
       return result;
     } catch (err) {
-      if ((err as { code?: string }).code?.startsWith('SQLITE')) this.lastWriteFailure = { at: new Date(), message: (err as Error).message };
+      const code = (err as { code?: string }).code ?? '';
+      if (code.startsWith('SQLITE')) this.writeFault = (err as Error).message;
+      if (brokenConnection.test(code)) this.broken = true;
       throw err;
     }
   }
 
-  /** The last message that could not be stored, until one is stored again (GET /healthz reads it). */
-  lastWriteFailure: { at: Date; message: string } | null = null;
+  /** Opens a fresh connection to the same file (set by the server), to replace a broken one. */
+  reopen?: () => Db;
+  private broken = false;
 
-  private decideOnceInner(sid: string, at: Date, decide: () => Omit<StoredMessage, 'sid'>): DecideResult {
+  /** After an error that can leave the connection unusable, the next use opens a new one. */
+  private reconnectIfBroken(): void {
+    if (!this.broken || !this.reopen) return;
+    const db = this.reopen(); // throws while the fault lasts: the caller answers 503
+    try {
+      this.db.close();
+    } catch {
+      // the old connection is broken anyway
+    }
+    this.stmt = new Store(db).stmt;
+    this.db = db;
+    this.broken = false;
+  }
+
+  /** Why the last write failed (disk full, read-only file, ...), or null when writes work. */
+  writeFault: string | null = null;
+
+  private decideInTransaction(sid: string, at: Date, decide: () => Omit<StoredMessage, 'sid'>): DecideResult {
     return this.db
       .transaction((): DecideResult => {
         const seen = this.stmt.findResponse.get(sid);
@@ -112,13 +140,25 @@ export class Store implements History {
     if (decision.optOut?.action === 'start') this.stmt.optIn.run(msg.from, msg.to);
   }
 
-  /** True when a write transaction can be started now (used by GET /healthz). */
+  /**
+   * True when a write transaction can be started now (used by GET /healthz). After a failed
+   * write, only a real write proves the fault has cleared (a full disk lets BEGIN succeed).
+   */
   isWritable(): boolean {
     try {
+      this.reconnectIfBroken();
       this.db.prepare('BEGIN IMMEDIATE').run();
+      if (this.writeFault) {
+        // Rewrites the header page with its own value: a harmless write that needs disk space.
+        this.db.pragma(`user_version = ${this.db.pragma('user_version', { simple: true }) as number}`);
+        this.db.prepare('COMMIT').run();
+        this.writeFault = null;
+        return true;
+      }
       this.db.prepare('ROLLBACK').run();
       return true;
-    } catch {
+    } catch (err) {
+      if (brokenConnection.test((err as { code?: string }).code ?? '')) this.broken = true;
       if (this.db.inTransaction) this.db.prepare('ROLLBACK').run();
       return false;
     }

@@ -105,7 +105,7 @@ describe('purging old messages', () => {
     const { dir, remove } = tempDir();
     cleanup.push(remove);
     const db = openDatabase(join(dir, 'b.db'));
-    const stop = scheduleRetention(db, 30, () => new Date(), pino({ level: 'silent' }));
+    const stop = scheduleRetention(() => db, 30, () => new Date(), pino({ level: 'silent' }));
     await stop();
     db.close();
   });
