@@ -34,8 +34,11 @@ export function parsePrometheus(text: string): Exposition {
       }
       if (consumed !== m[2].length) throw new Error(`bad labels in: ${line}`);
     }
-    const value = m[3] === '+Inf' ? Infinity : m[3] === '-Inf' ? -Infinity : Number(m[3]);
-    if (Number.isNaN(value) && m[3] !== 'NaN') throw new Error(`bad value in: ${line}`);
+    // Prometheus reads values with Go's ParseFloat, which takes NaN and Inf in any case; prom-client
+    // writes the event-loop lag mean as "Nan" before its first sample, so accept what Prometheus does.
+    const word = m[3].toLowerCase();
+    const value = /^\+?inf$/.test(word) ? Infinity : word === '-inf' ? -Infinity : word === 'nan' ? NaN : Number(m[3]);
+    if (Number.isNaN(value) && word !== 'nan') throw new Error(`bad value in: ${line}`);
     out.samples.push({ name: m[1], labels, value });
   }
   return out;
