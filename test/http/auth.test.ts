@@ -3,19 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import twilio from 'twilio';
 import { runCli } from '../../src/cli/program.js';
 import { ConfigError, resolveConfig } from '../../src/config.js';
-import { form, nextSid, sms } from '../support/server.js';
+import { echoRules, form, nextSid, sms } from '../support/server.js';
 import { startTrustServer, type TrustServer } from '../support/trust-server.js';
 
 const token = 'test-token-12345';
 const publicUrl = 'https://sms.example.com/webhooks/sms';
-const rules = `
-version: 1
-settings:
-  reply_limit: off
-rules:
-  - name: echo
-    reply: "got {{Body}}"
-`;
+const rules = echoRules;
 
 const sign = (url: string, fields: Record<string, string | string[]> | null) =>
   twilio.getExpectedTwilioSignature(token, url, (fields ?? null) as Record<string, string>);

@@ -4,17 +4,10 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sms } from '../support/server.js';
+import { echoRules, sms } from '../support/server.js';
 import { startTrustServer } from '../support/trust-server.js';
 
-const rules = `
-version: 1
-settings:
-  reply_limit: off
-rules:
-  - name: echo
-    reply: "got {{Body}}"
-`;
+const rules = echoRules;
 
 /** A 4 MiB tmpfs, or null where mounting is not allowed (not root): the disk test is skipped then. */
 function mountTinyDisk(): string | null {

@@ -6,17 +6,10 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { form, nextSid, tempDir } from '../support/server.js';
+import { echoRules, form, nextSid, tempDir } from '../support/server.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const rules = `
-version: 1
-settings:
-  reply_limit: off
-rules:
-  - name: echo
-    reply: "got {{Body}}"
-`;
+const rules = echoRules;
 
 interface Proc {
   child: ChildProcess;

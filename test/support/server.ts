@@ -6,6 +6,16 @@ import { pino } from 'pino';
 import { resolveConfig, type Config } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 
+/** One rule that echoes the text back, with the loop guard off so tests may post many times. */
+export const echoRules = `
+version: 1
+settings:
+  reply_limit: off
+rules:
+  - name: echo
+    reply: "got {{Body}}"
+`;
+
 export function tempDir(prefix = 'autoreply-test-'): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
