@@ -4,6 +4,7 @@
 import { cleanText } from '../laml.js';
 import type { CompiledCondition, CompiledRule, RuleSet } from '../rules/types.js';
 import { inHourRange, localTime, type LocalTime } from './time.js';
+import { describeCondition, describeHours, describePatterns } from './explain-words.js';
 import { normalizeWord, splitFirstWord } from './words.js';
 
 export const maxReplyLength = 1600;
@@ -61,6 +62,8 @@ interface Scratch {
   local?: LocalTime;
   zone: string;
   groups: Record<string, string>;
+  /** Name the rule's own patterns, days and hours in the reasons (`try --explain` only). */
+  explain?: boolean;
 }
 
 function firstWord(s: Scratch) {
@@ -83,9 +86,9 @@ function testPatterns(list: RegExp[] | undefined, text: string, groups: Record<s
 function conditionMismatch(c: CompiledCondition, s: Scratch, groups: Record<string, string> | null): string | null {
   if (c.keywords && !c.keywords.has(firstWord(s).word)) return `the first word is not ${[...c.keywords].join(' or ')}`;
   if (c.media !== undefined && c.media !== s.msg.numMedia > 0) return c.media ? 'the message has no pictures' : 'the message has pictures';
-  if (!testPatterns(c.from, s.msg.from, groups)) return "the sender's number does not match";
-  if (!testPatterns(c.to, s.msg.to, groups)) return 'your number does not match';
-  if (!testPatterns(c.body, s.msg.body, groups)) return 'the message text does not match';
+  if (!testPatterns(c.from, s.msg.from, groups)) return s.explain ? `the sender's number does not match ${describePatterns(c.from!)}` : "the sender's number does not match";
+  if (!testPatterns(c.to, s.msg.to, groups)) return s.explain ? `your number does not match ${describePatterns(c.to!)}` : 'your number does not match';
+  if (!testPatterns(c.body, s.msg.body, groups)) return s.explain ? `the message text does not match ${describePatterns(c.body!)}` : 'the message text does not match';
   return null;
 }
 
@@ -97,12 +100,12 @@ function ruleMismatch(rule: CompiledRule, s: Scratch): string | null {
   }
   if (rule.when) {
     const t = (s.local ??= localTime(s.msg.receivedAt, s.zone));
-    if (rule.when.days && !rule.when.days.has(t.weekday)) return `it is ${t.weekday}, outside the rule's days`;
+    if (rule.when.days && !rule.when.days.has(t.weekday)) return `it is ${t.weekday}, outside the rule's days${s.explain ? ` (${[...rule.when.days].join(', ')})` : ''}`;
     if (rule.when.hours && !inHourRange(rule.when.hours, t.hour * 60 + t.minute)) {
-      return `it is ${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}, outside the rule's hours`;
+      return `it is ${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}, outside the rule's hours${s.explain ? ` (${describeHours(rule.when.hours)})` : ''}`;
     }
   }
-  if (rule.unless && conditionMismatch(rule.unless, s, null) === null) return 'the "unless" part matches';
+  if (rule.unless && conditionMismatch(rule.unless, s, null) === null) return s.explain ? `the "unless" part matches (${describeCondition(rule.unless)})` : 'the "unless" part matches';
   s.groups = groups;
   return null;
 }
@@ -135,7 +138,7 @@ export function evaluate(
   options: EvaluateOptions = {},
 ): { decision: Decision; trace: RuleTrace[] } {
   const trace: RuleTrace[] = [];
-  const s: Scratch = { msg, zone: rs.settings.timezone, groups: {} };
+  const s: Scratch = { msg, zone: rs.settings.timezone, groups: {}, explain: options.explain };
   const { optOut } = rs.settings;
   const whole = optOut.enabled ? normalizeWord(msg.body) : '';
   const optedOut = optOut.enabled && history.isOptedOut(msg.from, msg.to);
@@ -155,7 +158,7 @@ export function evaluate(
     const candidate = rs.rules[pos];
     const why = ruleMismatch(candidate, s);
     if (options.explain) {
-      trace.push({ rule: candidate.name, line: candidate.line, matched: why === null && !rule, reason: rule ? 'an earlier rule already answered' : (why ?? 'matches') });
+      trace.push({ rule: candidate.name, line: candidate.line, matched: why === null && !rule, reason: rule ? 'not tried, an earlier rule answered' : (why ?? 'matches') });
     }
     if (why === null && !rule) {
       rule = candidate;
