@@ -114,7 +114,7 @@ export function parseLocalDateTime(text: string, zone: string): Date | undefined
   if (!m) return undefined;
   const [y, mo, d, h = 0, mi = 0, s = 0] = m.slice(1).map((v) => (v === undefined ? 0 : Number(v)));
   const asUtc = Date.UTC(y, mo - 1, d, h, mi, s);
-  if (new Date(asUtc).getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return undefined;
+  if (mo < 1 || mo > 12 || new Date(asUtc).getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return undefined;
   // Find the offset of the zone at that moment; twice, to settle across a daylight-saving change.
   let guess = asUtc;
   for (let i = 0; i < 2; i++) {
