@@ -7,6 +7,7 @@ import { registerStats } from './stats.js';
 import { registerRulesHistory } from './rules-history.js';
 import { registerPurge } from './purge.js';
 import { registerBackup } from './backup.js';
+import { registerTry } from './try.js';
 
 import { version } from '../version.js';
 
@@ -31,6 +32,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   registerRulesHistory(program, io, done);
   registerPurge(program, io, done);
   registerBackup(program, io, done);
+  registerTry(program, io, done);
   if (argv.length === 0) {
     io.stdout(program.helpInformation());
     return exitCodes.ok;
