@@ -33,9 +33,13 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
 
-# Keep only production packages. Of better-sqlite3's build, only the compiled module is needed at
-# run time; its SQLite sources and object files are ~25 MB. Then prove the module still loads.
+# Keep only production packages, and of those only what can run here (~50 MB less):
+# - better-sqlite3 needs just its compiled module, not its SQLite sources and object files;
+# - recheck-jar is recheck's Java fallback: the image has no Java, and recheck uses its Linux
+#   binary (recheck-linux-x64) instead, or on other CPUs its built-in JavaScript checker.
+# Then prove the SQLite module still loads.
 RUN npm prune --omit=dev --ignore-scripts --no-audit --no-fund \
+ && rm -rf node_modules/recheck-jar \
  && cd node_modules/better-sqlite3 \
  && mv build/Release/better_sqlite3.node /tmp/ \
  && rm -rf build deps src \
