@@ -123,7 +123,8 @@ function markTrace(trace: RuleTrace[]): { entry: RuleTrace; mark: Mark }[] {
 function renderExplain(r: TryResult): string {
   const trace = r.trace ?? [];
   if (trace.length === 0) {
-    if (r.decision.outcome === 'opted_out' || r.decision.outcome === 'opted_in') return `No rule is tried: "${r.decision.optOut?.keyword}" is an opt-out word.`;
+    if (r.decision.outcome === 'opted_out') return `No rule is tried: "${r.decision.optOut?.keyword}" is an opt-out word.`;
+    if (r.decision.outcome === 'opted_in') return `No rule is tried: "${r.decision.optOut?.keyword}" is a start word and this sender had opted out.`;
     return 'The file has no rules.';
   }
   const symbols: Record<Mark, string> = { matched: '✓', failed: '✗', 'not-tried': '·' };

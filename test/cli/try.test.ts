@@ -174,6 +174,18 @@ rules:
     expect(after.stdout).toContain('Rule:     opening-hours (line 6)');
     expect(after.stdout).toContain('This sender has opted out: nothing goes back to them');
     expect(after.stdout).not.toContain('Reply 1');
+    const start = await cli(['try', '--rules', shop, '--db', db, '--at', '2026-12-02T12:10', '--body', 'start', '--explain']);
+    expect(start.stdout).toContain('"START" brings an opted-out sender back: they get replies again.');
+    expect(start.stdout).toContain('No rule is tried: "START" is a start word and this sender had opted out.');
+  });
+
+  it('--db refuses a file that is not an autoreply database, and exits 1', async () => {
+    const other = join(dir, 'notes.db');
+    writeFileSync(other, 'shopping list\n');
+    const r = await tryShop('--db', other, '--body', 'x');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`autoreply: Cannot open the database ${other}`);
+    expect(r.stdout).toBe('');
   });
 
   it('without --db writes no file at all', async () => {
