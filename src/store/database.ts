@@ -77,11 +77,34 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   db.pragma('busy_timeout = 5000');
   if (options.readonly) return db;
-  db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${options.sync === 'full' ? 'FULL' : 'NORMAL'}`);
-  db.pragma('foreign_keys = ON');
-  migrate(db);
+  try {
+    // Switching a new file to WAL takes a lock for which SQLite does not call the busy handler,
+    // so two replicas starting on one new file at once can see SQLITE_BUSY here: retry a while.
+    retryWhileBusy(() => db.pragma('journal_mode = WAL'));
+    db.pragma(`synchronous = ${options.sync === 'full' ? 'FULL' : 'NORMAL'}`);
+    db.pragma('foreign_keys = ON');
+    retryWhileBusy(() => migrate(db));
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   return db;
+}
+
+/** Runs `step` again while another process holds the lock it needs, for at most `ms`. */
+function retryWhileBusy<T>(step: () => T, ms = 5000): T {
+  const deadline = Date.now() + ms;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      return step();
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? '';
+      if (!code.startsWith('SQLITE_BUSY') && !code.startsWith('SQLITE_LOCKED')) throw err;
+      if (Date.now() >= deadline) throw err;
+      Atomics.wait(pause, 0, 0, 20);
+    }
+  }
 }
 
 function migrate(db: Db): void {
