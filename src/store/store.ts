@@ -31,7 +31,9 @@ export class Store implements History {
       ),
       insertReply: db.prepare('INSERT INTO replies (message_sid, position, to_number, body, media) VALUES (?, ?, ?, ?, ?)'),
       lastReply: db.prepare<[string, string], { at: string }>(
-        `SELECT received_at AS at FROM messages WHERE from_number = ? AND rule = ? AND outcome = 'replied'
+        // `+rule`: search by sender (few rows each), never through every message of the rule; left
+        // to itself the planner walks messages_by_rule, which grows with the log (docs/performance.md).
+        `SELECT received_at AS at FROM messages WHERE from_number = ? AND +rule = ? AND outcome = 'replied'
          ORDER BY received_at DESC LIMIT 1`,
       ),
       repliesSince: db.prepare<[string, string, string], { n: number }>(
@@ -49,6 +51,7 @@ export class Store implements History {
       insertRuleSet: db.prepare('INSERT OR IGNORE INTO rule_sets (version, first_loaded_at, source) VALUES (?, ?, ?)'),
       insertRuleLoad: db.prepare('INSERT INTO rule_loads (loaded_at, version, ok, problems) VALUES (?, ?, ?, ?)'),
     };
+    this.decideTransaction = this.prepareDecideTransaction();
   }
 
   lastReplyAt(rule: string, from: string): number | undefined {
@@ -98,25 +101,31 @@ export class Store implements History {
     }
     this.stmt = new Store(db).stmt;
     this.db = db;
+    this.decideTransaction = this.prepareDecideTransaction();
     this.broken = false;
   }
 
   /** Why the last write failed (disk full, read-only file, ...), or null when writes work. */
   writeFault: string | null = null;
 
+  /** Built once per connection, not per message (better-sqlite3 wraps the function each time). */
+  private decideTransaction: ReturnType<Store['prepareDecideTransaction']>;
+
+  private prepareDecideTransaction() {
+    return this.db.transaction((sid: string, at: Date, decide: () => Omit<StoredMessage, 'sid'>): DecideResult => {
+      const seen = this.stmt.findResponse.get(sid);
+      if (seen) {
+        this.stmt.countDelivery.run(at.toISOString(), sid);
+        return { duplicate: true, responseXml: seen.response_xml };
+      }
+      const stored = { sid, ...decide() };
+      this.insert(stored);
+      return { duplicate: false, responseXml: stored.responseXml, stored };
+    });
+  }
+
   private decideInTransaction(sid: string, at: Date, decide: () => Omit<StoredMessage, 'sid'>): DecideResult {
-    return this.db
-      .transaction((): DecideResult => {
-        const seen = this.stmt.findResponse.get(sid);
-        if (seen) {
-          this.stmt.countDelivery.run(at.toISOString(), sid);
-          return { duplicate: true, responseXml: seen.response_xml };
-        }
-        const stored = { sid, ...decide() };
-        this.insert(stored);
-        return { duplicate: false, responseXml: stored.responseXml, stored };
-      })
-      .immediate();
+    return this.decideTransaction.immediate(sid, at, decide);
   }
 
   private insert({ sid, msg, decision, responseXml, rulesVersion }: StoredMessage): void {

@@ -1,0 +1,95 @@
+// Starts the servers under test in their own processes (so the load generator never shares
+// their event loop), waits until they answer, reads their peak memory, and stops them.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUntilAnswering(url, child, output, timeoutMs = 20_000) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}):\n${output.join('')}`);
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`the server did not answer within ${timeoutMs} ms:\n${output.join('')}`);
+}
+
+/** Peak resident memory (VmHWM) of a running process, in MB. */
+export function peakRssMb(pid) {
+  const m = /VmHWM:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+async function startChild(args, env) {
+  const port = await freePort();
+  const child = spawn(process.execPath, args, {
+    cwd: repoRoot,
+    env: { ...process.env, NODE_ENV: 'production', ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = [];
+  const keep = (d) => {
+    output.push(String(d));
+    if (output.length > 200) output.shift();
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitUntilAnswering(url, child, output);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+  return {
+    url,
+    pid: child.pid,
+    output,
+    peakRssMb: () => peakRssMb(child.pid),
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode);
+        const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        child.once('exit', (code) => {
+          clearTimeout(force);
+          resolve(code);
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export function startBaseline() {
+  return startChild([join(repoRoot, 'bench', 'baseline-server.mjs')], {});
+}
+
+/** The real server from dist/, as `autoreply serve` runs it in production. */
+export function startAutoreply({ rulesFile, databasePath, dbSync = 'normal', logLevel = 'warn', cpuProfDir }) {
+  const node = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [];
+  return startChild([...node, join(repoRoot, 'bin', 'autoreply.js'), 'serve', '--host', '127.0.0.1'], {
+    RULES_FILE: rulesFile,
+    DATABASE_PATH: databasePath,
+    DB_SYNC: dbSync,
+    LOG_LEVEL: logLevel,
+  });
+}
