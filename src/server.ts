@@ -135,10 +135,14 @@ export async function startServer(config: Config, options: ServerOptions): Promi
     logger.info({ trust_proxy: config.trustProxy }, 'PUBLIC_URL is not set: signatures are checked against the address rebuilt from each request');
   }
 
-  const checkpointer = startCheckpointer(config.databasePath, {
-    sync: config.dbSync,
-    onError: (err) => logger.error({ err: err.message }, 'the background checkpointer stopped; the database checkpoints in the request path instead'),
-  });
+  // An in-memory database has no WAL to checkpoint (and a second connection would not see it).
+  const checkpointer =
+    config.databasePath === ':memory:'
+      ? { stop: async () => {} }
+      : startCheckpointer(config.databasePath, {
+          sync: config.dbSync,
+          onError: (err) => logger.error({ err: err.message }, 'the background checkpointer stopped; the database checkpoints in the request path instead'),
+        });
   const stopWatching = watchFile(config.rulesFile, () => void rules.reload(), { pollMs: options.watchPollMs });
   const stopRetention = config.retentionDays === null ? async () => {} : scheduleRetention(() => store.db, config.retentionDays, clock, logger);
 
