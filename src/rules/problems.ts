@@ -14,6 +14,8 @@ export interface Problem {
   /** A short, stable name for the kind of problem, e.g. "unknown-key". */
   kind: string;
   hint?: string;
+  /** Further lines printed under the problem, e.g. a failed test's `expected:` and `got:`. */
+  details?: string[];
 }
 
 export function sortProblems(problems: Problem[]): Problem[] {
@@ -52,6 +54,7 @@ export function formatProblems(problems: Problem[], source: string): string {
       const width = Math.max(1, Math.min(p.length, text.length - (p.col - 1)));
       out.push(`${' '.repeat(gutter.length)} | ${' '.repeat(Math.max(0, p.col - 1))}^${'~'.repeat(width - 1)}`);
     }
+    for (const d of p.details ?? []) out.push(`  ${d}`);
     if (p.hint) out.push(`  hint: ${p.hint}`);
   }
   return out.join('\n');
@@ -67,5 +70,6 @@ export function problemsToJson(problems: Problem[]): object[] {
     message: p.message,
     kind: p.kind,
     ...(p.hint ? { hint: p.hint } : {}),
+    ...(p.details?.length ? { details: p.details } : {}),
   }));
 }
