@@ -126,7 +126,7 @@ function judge(test: RuleTest, d: Decision): Failure[] {
     out.push({ key: 'reply_contains', what: 'the reply does not contain the expected text', expected: `a reply containing ${quote(e.reply_contains)}`, got: gotReply });
   }
   if (e.no_reply === true && firstReply !== undefined) {
-    out.push({ key: 'no_reply', what: 'a reply is sent, but none was expected', expected: 'no reply', got: `${gotReply} from ${describeOutcome(d)}` });
+    out.push({ key: 'no_reply', what: 'a reply is sent, but none was expected', expected: 'no reply', got: `${gotReply} (${describeOutcome(d)})` });
   }
   if (e.no_reply === false && firstReply === undefined) {
     out.push({ key: 'no_reply', what: 'no reply is sent, but one was expected', expected: 'a reply', got: gotReply });

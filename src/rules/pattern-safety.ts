@@ -23,7 +23,7 @@ export interface PatternJudgement {
 }
 
 /** How long recheck may think about one pattern before we fall back to the quick look. */
-const recheckTimeoutMs = 400;
+const recheckTimeoutMs = 1000;
 
 const remembered = new Map<string, PatternJudgement>();
 

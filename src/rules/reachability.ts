@@ -1,6 +1,7 @@
 // Warnings for rules that cannot do what their author expects: a rule below one that always
 // answers first (after a catch-all, the same keyword twice, the same pattern twice), and rules
 // that wait for a stop word, which the built-in opt-out handles before any rule.
+import { normalizeWord } from '../engine/words.js';
 import { describeRule } from './describe-path.js';
 import type { Problem } from './problems.js';
 import type { SourceDoc } from './source-map.js';
@@ -62,7 +63,7 @@ export function warnUnreachableRules(rs: RuleSet, doc: SourceDoc): Problem[] {
       if (!onlyKeywords) continue;
       for (const k of keywords) {
         if (!earlier.match!.keywords!.has(k)) continue;
-        const at = Array.isArray(raw) ? raw.findIndex((w) => typeof w === 'string' && w.trim().toUpperCase().includes(k)) : -1;
+        const at = Array.isArray(raw) ? raw.findIndex((w) => typeof w === 'string' && normalizeWord(w) === k) : -1;
         warn(
           later,
           at >= 0 ? ['rules', later.index, 'match', 'keyword', at] : ['rules', later.index, 'match', 'keyword'],
@@ -82,10 +83,12 @@ export function warnStopWordRules(rs: RuleSet, doc: SourceDoc): Problem[] {
   const hint = `autoreply itself handles messages that are only a stop word (${[...optOut.stopWords].join(', ')}): the sender is opted out and no rule is tried; to answer them, set settings.opt_out.stop_reply`;
   for (const rule of rs.rules) {
     const keywords = [...(rule.match?.keywords ?? [])].filter((k) => optOut.stopWords.has(k));
+    const written = (doc.data as { rules?: { match?: { keyword?: unknown } }[] })?.rules?.[rule.index]?.match?.keyword;
     for (const k of keywords) {
+      const at = Array.isArray(written) ? written.findIndex((w) => typeof w === 'string' && normalizeWord(w) === k) : -1;
       problems.push({
         file: rs.file,
-        ...doc.valueAt(['rules', rule.index, 'match', 'keyword']),
+        ...doc.valueAt(at >= 0 ? ['rules', rule.index, 'match', 'keyword', at] : ['rules', rule.index, 'match', 'keyword']),
         severity: 'warning',
         kind: 'stop-word',
         message: `${describeRule(rule.index, rule.name)}: "${k}" is a stop word; a message that is only "${k}" opts the sender out before any rule is tried, so this rule only sees longer messages that start with it`,

@@ -44,7 +44,7 @@ export function warnUnknownVariables(rs: RuleSet, doc: SourceDoc): Problem[] {
     for (const v of template.variables) {
       if (known.includes(v.name) || numberedFields.test(v.name)) continue;
       const guess = closest(v.name, known);
-      const where = describePath(doc.data, path.slice(0, -1));
+      const where = describePath(doc.data, path);
       problems.push({
         file: rs.file,
         ...positionInText(doc, path, v.line, v.column),
