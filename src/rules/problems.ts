@@ -33,9 +33,14 @@ export function hasErrors(problems: Problem[]): boolean {
   return problems.some((p) => p.severity === 'error');
 }
 
-/** `FILE:LINE:COL: severity: message [kind]`, the first line of a problem: what the server logs. */
+/** `FILE:LINE:COL: severity: message [kind]`, the first line of a problem as `check` prints it. */
 export function formatProblemLine(p: Problem): string {
   return `${p.file}:${p.line}:${p.col}: ${p.severity}: ${p.message} [${p.kind}]`;
+}
+
+/** The first line plus a failed test's expected/got, on one line: what the server logs and records. */
+export function formatProblemForLog(p: Problem): string {
+  return p.details?.length ? `${formatProblemLine(p)} (${p.details.map((d) => d.replace(/\s+/g, ' ')).join('; ')})` : formatProblemLine(p);
 }
 
 /**
