@@ -8,7 +8,7 @@
 // patterns whose shape (pattern-shape.ts) could be exponential or worse than quadratic are
 // asked, and every verdict is remembered for the life of the process (a reload re-checks only
 // the patterns that changed).
-import { checkSync } from 'recheck';
+import { createRequire } from 'node:module';
 import { readPatternShape } from './pattern-shape.js';
 
 export interface PatternJudgement {
@@ -26,6 +26,11 @@ export interface PatternJudgement {
 const recheckTimeoutMs = 1000;
 
 const remembered = new Map<string, PatternJudgement>();
+
+// recheck is about 3 MB of JavaScript and adds some 30 MB to the process: load it only when a
+// pattern needs it, so a server whose patterns the quick look clears never carries it.
+let recheck: typeof import('recheck') | undefined;
+const loadRecheck = () => (recheck ??= createRequire(import.meta.url)('recheck') as typeof import('recheck'));
 
 export function judgePattern(source: string, flags: string): PatternJudgement {
   const key = `${flags}/${source}`;
@@ -45,7 +50,7 @@ function judgeOnce(source: string, flags: string): PatternJudgement {
   const guess: PatternJudgement = { exponential: false, degree: shape.repeatedGroup || shape.special ? Infinity : shape.degree };
   let result;
   try {
-    result = checkSync(source, flags, { timeout: recheckTimeoutMs });
+    result = loadRecheck().checkSync(source, flags, { timeout: recheckTimeoutMs });
   } catch {
     return guess;
   }
