@@ -19,17 +19,33 @@ const sameWhen = (a: TimeWindow | undefined, b: TimeWindow | undefined): boolean
 
 const patternIds = (list: RegExp[] | undefined) => new Set((list ?? []).map((re) => `${re.flags}/${re.source}`));
 
+/** What `covers` compares, worked out once per rule rather than once per pair of rules. */
+interface Summary {
+  rule: CompiledRule;
+  keys: ReadonlySet<string>;
+  patterns: Record<(typeof patternKeys)[number], ReadonlySet<string>>;
+}
+
+function summarize(rule: CompiledRule): Summary {
+  const m = rule.match ?? {};
+  return {
+    rule,
+    keys: new Set(Object.keys(m)),
+    patterns: { body: patternIds(m.body), from: patternIds(m.from), to: patternIds(m.to) },
+  };
+}
+
 /** True when every message `later` would answer is answered by `earlier` first. */
-function covers(earlier: CompiledRule, later: CompiledRule): boolean {
-  if (earlier.unless || !sameWhen(earlier.when, later.when)) return false;
-  const e: CompiledCondition = earlier.match ?? {};
-  const l: CompiledCondition = later.match ?? {};
-  if (e.keywords && !(l.keywords && [...l.keywords].every((k) => e.keywords!.has(k)))) return false;
+function covers(earlier: Summary, later: Summary): boolean {
+  for (const k of earlier.keys) if (!later.keys.has(k)) return false; // cheap test first
+  if (earlier.rule.unless || !sameWhen(earlier.rule.when, later.rule.when)) return false;
+  const e: CompiledCondition = earlier.rule.match ?? {};
+  const l: CompiledCondition = later.rule.match ?? {};
+  if (e.keywords && ![...l.keywords!].every((k) => e.keywords!.has(k))) return false;
   if (e.media !== undefined && e.media !== l.media) return false;
   for (const key of patternKeys) {
     if (!e[key]) continue;
-    const mine = patternIds(e[key]);
-    if (!l[key] || ![...patternIds(l[key])].every((id) => mine.has(id))) return false;
+    for (const id of later.patterns[key]) if (!earlier.patterns[key].has(id)) return false;
   }
   return true;
 }
@@ -40,8 +56,9 @@ export function warnUnreachableRules(rs: RuleSet, doc: SourceDoc): Problem[] {
   const problems: Problem[] = [];
   const warn = (rule: CompiledRule, path: (string | number)[], message: string, hint: string) =>
     problems.push({ file: rs.file, ...doc.valueAt(path), severity: 'warning', kind: 'unreachable', message: `${describeRule(rule.index, rule.name)}: ${message}`, hint });
+  const summaries = rs.rules.map(summarize);
   rs.rules.forEach((later, i) => {
-    const blocker = rs.rules.slice(0, i).find((earlier) => covers(earlier, later));
+    const blocker = summaries.slice(0, i).find((earlier) => covers(earlier, summaries[i]))?.rule;
     if (blocker) {
       const who = describeRule(blocker.index, blocker.name);
       warn(
