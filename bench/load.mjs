@@ -1,24 +1,18 @@
-// Drives a server with autocannon: at saturation (fixed connections, as fast as it answers) and
-// at a steady rate (overallRate: latency as the provider sees it).
+// Drives a server: with autocannon at saturation (fixed connections, as fast as it answers),
+// and at a steady rate with paced.mjs (evenly spaced, latency as the provider sees it).
 import autocannon from 'autocannon';
 import { fillSid, sidFor } from './messages.mjs';
+import { paced } from './paced.mjs';
 
 let runCounter = Math.floor(Math.random() * 0xffffff) << 4;
 
-/** Each request gets the next body from the pool and a MessageSid from `sidOf(n)`. */
-function requestsFrom(pool, sidOf) {
+/** A function giving the next body: bodies from the pool in turn, the n-th with MessageSid `sidOf(n)`. */
+function bodiesFrom(pool, sidOf) {
   let n = 0;
-  return [
-    {
-      method: 'POST',
-      path: '/webhooks/sms',
-      setupRequest: (req) => {
-        const i = n++;
-        req.body = fillSid(pool[i % pool.length], sidOf(i));
-        return req;
-      },
-    },
-  ];
+  return () => {
+    const i = n++;
+    return fillSid(pool[i % pool.length], sidOf(i));
+  };
 }
 
 function summarize(result) {
@@ -36,33 +30,35 @@ function summarize(result) {
   };
 }
 
-function run(url, options) {
+function run(url, nextBody, options) {
   return new Promise((resolve, reject) => {
+    const requests = [{ method: 'POST', path: '/webhooks/sms', setupRequest: (req) => ((req.body = nextBody()), req) }];
     const instance = autocannon(
-      { url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, ...options },
+      { url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, ...options, requests },
       (err, result) => (err ? reject(err) : resolve(summarize(result))),
     );
     instance.on('error', reject);
   });
 }
 
-/** Requests with MessageSids never sent before (a fresh run id each call). */
-export function uniqueRequests(pool) {
+/** Bodies with MessageSids never sent before (a fresh run id each call). */
+export function uniqueBodies(pool) {
   const id = ++runCounter;
-  return requestsFrom(pool, (i) => sidFor(id, i));
+  return bodiesFrom(pool, (i) => sidFor(id, i));
 }
 
-export function saturate(url, requests, { connections, seconds }) {
-  return run(url, { connections, duration: seconds, requests });
+export function saturate(url, nextBody, { connections, seconds }) {
+  return run(url, nextBody, { connections, duration: seconds });
 }
 
-export function steady(url, requests, { rate, seconds, connections }) {
-  return run(url, { connections, duration: seconds, overallRate: rate, requests });
+export function steady(url, nextBody, { rate, seconds, connections }) {
+  return paced(url, nextBody, { rate, seconds, connections });
 }
 
-/** Sends every body in the pool once (a fixed set of MessageSids) and returns those requests again, repeated. */
+/** Sends every body in the pool once (a fixed set of MessageSids) and returns a source of those bodies again, repeated. */
 export async function storeThenRepeat(url, pool, { connections }) {
   const id = ++runCounter;
-  const first = await run(url, { connections, amount: pool.length, requests: requestsFrom(pool, (i) => sidFor(id, i % pool.length)) });
-  return { first, repeats: () => requestsFrom(pool, (i) => sidFor(id, i % pool.length)) };
+  const sidOf = (i) => sidFor(id, i % pool.length);
+  const first = await run(url, bodiesFrom(pool, sidOf), { connections, amount: pool.length });
+  return { first, repeats: () => bodiesFrom(pool, sidOf) };
 }

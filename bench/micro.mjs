@@ -78,7 +78,7 @@ export async function measureHotReload(dir, count, { saves }) {
   const { yaml, samples } = generateRules(count);
   const rulesFile = join(dir, 'reload-rules.yaml');
   writeFileSync(rulesFile, yaml);
-  const server = await startAutoreply({ rulesFile, databasePath: join(dir, 'reload.db') });
+  const server = await startAutoreply({ rulesFile, databasePath: join(dir, 'reload.db'), logFile: join(dir, 'reload.log') });
   const probe = samples[0][0];
   const times = [];
   let n = 0;

@@ -38,19 +38,20 @@ export function checkTargets(byName, ratios, micro) {
 }
 
 const pad = (s, n) => String(s).padEnd(n);
+const allOrMissing = (every) => (every === undefined ? '-' : every ? 'all' : 'MISSING');
 const num = (x, d = 1) => (x === undefined || x === null ? '-' : Number(x).toFixed(d));
 
 export function formatTable(results) {
   const lines = [];
   const { settings } = results;
   lines.push(`autoreply benchmark ${results.quick ? '(quick) ' : ''}on ${results.machine.cpus} x ${results.machine.cpuModel}, Node ${results.machine.node}`);
-  lines.push(`saturation: ${settings.connections} connections for ${settings.seconds} s; steady: ${settings.rate} req/s for ${settings.steadySeconds} s`);
+  lines.push(`saturation: ${settings.connections} connections for ${settings.seconds} s; steady: ${settings.rate} req/s evenly spaced for ${settings.steadySeconds} s`);
   lines.push('');
-  lines.push(`${pad('scenario', 24)}${pad('rules', 7)}${pad('req/s', 9)}${pad('p50', 7)}${pad('p99', 7)}${pad('max', 8)}${pad('steady p99', 12)}${pad('steady max', 12)}${pad('RSS MB', 8)}recorded`);
+  lines.push(`${pad('scenario', 24)}${pad('rules', 7)}${pad('req/s', 9)}${pad('p50', 7)}${pad('p99', 7)}${pad('max', 8)}${pad('steady p99', 12)}${pad('steady max', 12)}${pad('RSS MB', 8)}${pad('recorded', 10)}logged`);
   for (const r of results.scenarios) {
     const s = r.saturation ?? {};
     lines.push(
-      `${pad(r.name, 24)}${pad(r.rules || '-', 7)}${pad(num(s.rps, 0), 9)}${pad(num(s.p50), 7)}${pad(num(s.p99), 7)}${pad(num(s.max), 8)}${pad(num(r.steady?.p99), 12)}${pad(num(r.steady?.max), 12)}${pad(num(r.peakRssMb), 8)}${r.everyAnswerRecorded === undefined ? '-' : r.everyAnswerRecorded ? 'all' : 'MISSING'}`,
+      `${pad(r.name, 24)}${pad(r.rules || '-', 7)}${pad(num(s.rps, 0), 9)}${pad(num(s.p50), 7)}${pad(num(s.p99), 7)}${pad(num(s.max), 8)}${pad(num(r.steady?.p99), 12)}${pad(num(r.steady?.max), 12)}${pad(num(r.peakRssMb), 8)}${pad(allOrMissing(r.everyAnswerRecorded), 10)}${allOrMissing(r.everyAnswerLogged)}`,
     );
   }
   lines.push('(latencies in ms)');

@@ -1,7 +1,7 @@
 // Starts the servers under test in their own processes (so the load generator never shares
 // their event loop), waits until they answer, reads their peak memory, and stops them.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +22,7 @@ export function freePort() {
 async function waitUntilAnswering(url, child, output, timeoutMs = 20_000) {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}):\n${output.join('')}`);
+    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}):\n${output()}`);
     try {
       const res = await fetch(`${url}/healthz`);
       if (res.ok) return;
@@ -31,7 +31,7 @@ async function waitUntilAnswering(url, child, output, timeoutMs = 20_000) {
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`the server did not answer within ${timeoutMs} ms:\n${output.join('')}`);
+  throw new Error(`the server did not answer within ${timeoutMs} ms:\n${output()}`);
 }
 
 /** Peak resident memory (VmHWM) of a running process, in MB. */
@@ -40,20 +40,38 @@ export function peakRssMb(pid) {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-async function startChild(args, env) {
+/** The last `bytes` of a file, for error messages. */
+export function tailOf(file, bytes = 4096) {
+  const size = statSync(file).size;
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(Math.min(bytes, size));
+    readSync(fd, buf, 0, buf.length, size - buf.length);
+    return buf.toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The server writes its stdout and stderr straight into `logFile`, as it would into a log
+ * collector's file. Piping them into this process instead would make the load generator spend
+ * its CPU reading a log line per request (and keep them in memory).
+ */
+async function startChild(args, env, logFile) {
   const port = await freePort();
-  const child = spawn(process.execPath, args, {
-    cwd: repoRoot,
-    env: { ...process.env, NODE_ENV: 'production', ...env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output = [];
-  const keep = (d) => {
-    output.push(String(d));
-    if (output.length > 200) output.shift();
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
+  const fd = openSync(logFile, 'a');
+  let child;
+  try {
+    child = spawn(process.execPath, args, {
+      cwd: repoRoot,
+      env: { ...process.env, NODE_ENV: 'production', ...env, PORT: String(port) },
+      stdio: ['ignore', fd, fd],
+    });
+  } finally {
+    closeSync(fd); // the child has its own copy
+  }
+  const output = () => tailOf(logFile);
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitUntilAnswering(url, child, output);
@@ -65,6 +83,7 @@ async function startChild(args, env) {
     url,
     pid: child.pid,
     output,
+    logFile,
     peakRssMb: () => peakRssMb(child.pid),
     stop: () =>
       new Promise((resolve) => {
@@ -79,17 +98,20 @@ async function startChild(args, env) {
   };
 }
 
-export function startBaseline() {
-  return startChild([join(repoRoot, 'bench', 'baseline-server.mjs')], {});
+export function startBaseline({ logFile }) {
+  return startChild([join(repoRoot, 'bench', 'baseline-server.mjs')], {}, logFile);
 }
 
-/** The real server from dist/, as `autoreply serve` runs it in production. */
-export function startAutoreply({ rulesFile, databasePath, dbSync = 'normal', logLevel = 'warn', cpuProfDir }) {
+/**
+ * The real server from dist/, as `autoreply serve` runs it in production: LOG_LEVEL=info, so
+ * every webhook writes its log line, as the README promises operators.
+ */
+export function startAutoreply({ rulesFile, databasePath, logFile, dbSync = 'normal', logLevel = 'info', cpuProfDir }) {
   const node = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [];
   return startChild([...node, join(repoRoot, 'bin', 'autoreply.js'), 'serve', '--host', '127.0.0.1'], {
     RULES_FILE: rulesFile,
     DATABASE_PATH: databasePath,
     DB_SYNC: dbSync,
     LOG_LEVEL: logLevel,
-  });
+  }, logFile);
 }

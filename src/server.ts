@@ -9,6 +9,7 @@ import { createSignatureCheck } from './http/auth.js';
 import { LiveRules } from './rules/live-rules.js';
 import { formatProblemForLog, type Problem } from './rules/problems.js';
 import { watchFile } from './rules/watch.js';
+import { startCheckpointer } from './store/checkpointer.js';
 import { openDatabase, type Db } from './store/database.js';
 import { scheduleRetention } from './store/retention.js';
 import { Store } from './store/store.js';
@@ -47,15 +48,16 @@ export async function startServer(config: Config, options: ServerOptions): Promi
   const { logger } = options;
 
   let db: Db;
+  const dbOptions = { sync: config.dbSync, backgroundCheckpoints: true };
   try {
-    db = openDatabase(config.databasePath, { sync: config.dbSync });
+    db = openDatabase(config.databasePath, dbOptions);
   } catch (err) {
     throw new StartupError(`cannot open the database ${config.databasePath}: ${(err as Error).message}`);
   }
   const store = new Store(db);
   const metrics = createMetrics();
   const startedAt = new Date();
-  store.reopen = () => openDatabase(config.databasePath, { sync: config.dbSync });
+  store.reopen = () => openDatabase(config.databasePath, dbOptions);
 
   // A reload while the disk is full must not crash the server: log it, keep answering.
   const recordSafely = (write: () => void) => {
@@ -133,6 +135,14 @@ export async function startServer(config: Config, options: ServerOptions): Promi
     logger.info({ trust_proxy: config.trustProxy }, 'PUBLIC_URL is not set: signatures are checked against the address rebuilt from each request');
   }
 
+  // An in-memory database has no WAL to checkpoint (and a second connection would not see it).
+  const checkpointer =
+    config.databasePath === ':memory:'
+      ? { stop: async () => {} }
+      : startCheckpointer(config.databasePath, {
+          sync: config.dbSync,
+          onError: (err) => logger.error({ err: err.message }, 'the background checkpointer stopped; the database checkpoints in the request path instead'),
+        });
   const stopWatching = watchFile(config.rulesFile, () => void rules.reload(), { pollMs: options.watchPollMs });
   const stopRetention = config.retentionDays === null ? async () => {} : scheduleRetention(() => store.db, config.retentionDays, clock, logger);
 
@@ -154,6 +164,7 @@ export async function startServer(config: Config, options: ServerOptions): Promi
         setTimeout(() => server.closeAllConnections(), options.shutdownGraceMs ?? 10_000).unref();
       });
       await retentionStopped;
+      await checkpointer.stop();
       try {
         store.db.pragma('wal_checkpoint(TRUNCATE)'); // store.db: the connection may have been reopened
       } catch {

@@ -6,6 +6,9 @@ import { startServer, type RunningServer } from '../src/server.js';
 import { form, sms, tempDir } from './support/server.js';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { buildOnce, repoRoot } from './support/build.js';
 
 function capture() {
   const lines: string[] = [];
@@ -82,6 +85,26 @@ describe('the log', () => {
     expect(log.lines[0]).toMatch(/INFO.*message answered/);
     expect(() => JSON.parse(log.lines[0])).toThrow();
     expect(log.lines.join('\n')).toContain('message_sid: "SM1"');
+  });
+});
+
+describe('the log on stdout', () => {
+  // Lines are written in batches (src/logger.ts); these run the built logger in its own process.
+  const runLogger = (script: string) => {
+    buildOnce();
+    const url = pathToFileURL(join(repoRoot, 'dist', 'logger.js')).href;
+    return spawnSync(process.execPath, ['--input-type=module', '-e', `import { createLogger } from ${JSON.stringify(url)};\n${script}`], { encoding: 'utf8' });
+  };
+
+  it('writes the lines still gathered in the batch when the process crashes', () => {
+    const run = runLogger("const log = createLogger('info'); log.info({ message_sid: 'SM1' }, 'message answered'); setTimeout(() => { throw new Error('boom'); }, 5);");
+    expect(run.status).not.toBe(0);
+    expect(run.stdout.trim().split('\n').map((l) => JSON.parse(l).message_sid)).toEqual(['SM1']);
+  });
+
+  it('writes every line of a burst, in order, when the process exits', () => {
+    const run = runLogger("const log = createLogger('info'); for (let i = 0; i < 100; i++) log.info({ n: i }, 'line'); process.exit(0);");
+    expect(run.stdout.trim().split('\n').map((l) => JSON.parse(l).n)).toEqual([...Array(100).keys()]);
   });
 });
 

@@ -6,6 +6,7 @@ import type { CompiledCondition, CompiledRule, RuleSet } from '../rules/types.js
 import { inHourRange, localTime, type LocalTime } from './time.js';
 import { describeCondition, describeHours, describePatterns } from './explain-words.js';
 import { normalizeWord, splitFirstWord } from './words.js';
+import { candidateRules } from './rule-index.js';
 
 export const maxReplyLength = 1600;
 
@@ -110,20 +111,9 @@ function ruleMismatch(rule: CompiledRule, s: Scratch): string | null {
   return null;
 }
 
-/** The rules worth testing, in file order: those without keywords plus those for this first word. */
+/** The rules worth testing, in file order (rule-index.ts: by keyword, and by the words patterns need). */
 function candidates(rs: RuleSet, s: Scratch): number[] {
-  if (rs.byKeyword.size === 0) return rs.unkeyed;
-  const keyed = rs.byKeyword.get(firstWord(s).word);
-  if (!keyed) return rs.unkeyed;
-  const out: number[] = [];
-  let i = 0;
-  let j = 0;
-  const a = rs.unkeyed;
-  while (i < a.length || j < keyed.length) {
-    if (j >= keyed.length || (i < a.length && a[i] < keyed[j])) out.push(a[i++]);
-    else out.push(keyed[j++]);
-  }
-  return out;
+  return candidateRules(rs, s.msg.body, firstWord(s).word);
 }
 
 export interface EvaluateOptions {

@@ -63,7 +63,7 @@ export function createWebhookHandler(deps: WebhookDeps) {
 
     let result;
     try {
-      result = store.decideOnce(sid, now, () => {
+      result = await store.decide(sid, now, () => {
         const decision = decide(ruleSet, msg, store, logger, sid);
         const responseXml = decision.messages.length ? renderLaml(decision.messages) : emptyResponse;
         return { msg: { ...msg, params: stored as Record<string, string> }, decision, responseXml, rulesVersion: ruleSet.version };

@@ -5,6 +5,7 @@ import { GuardedPattern } from '../engine/guarded-pattern.js';
 import { createTemplateEngine, type CompiledTemplate } from '../engine/templates.js';
 import { isValidTimeZone, parseDuration, parseHours, parseLocalDateTime, type Day } from '../engine/time.js';
 import { normalizeWord } from '../engine/words.js';
+import { indexRules } from '../engine/rule-index.js';
 import { describePath, describeRule } from './describe-path.js';
 import { explainPatternError } from './pattern-errors.js';
 import type { Problem } from './problems.js';
@@ -205,7 +206,8 @@ export function compileRules(doc: SourceDoc, file: string, extras: CompileExtras
 
   return {
     problems,
-    build: (source: string): RuleSet => ({
+    // indexRules: which rules a message needs tried is worked out here, once per load.
+    build: (source: string): RuleSet => indexRules({
       version: createHash('sha256').update(source).digest('hex'),
       source,
       file,

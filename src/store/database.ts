@@ -70,6 +70,11 @@ export interface OpenOptions {
   readonly?: boolean;
   /** 'normal' (default) survives a process crash in WAL mode; 'full' also survives power loss. */
   sync?: 'normal' | 'full';
+  /**
+   * The server checkpoints from a worker (checkpointer.ts); this connection then checkpoints
+   * only if the WAL grows past 10,000 pages (40 MB), when the worker has fallen far behind.
+   */
+  backgroundCheckpoints?: boolean;
 }
 
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
@@ -83,6 +88,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
     retryWhileBusy(() => db.pragma('journal_mode = WAL'));
     db.pragma(`synchronous = ${options.sync === 'full' ? 'FULL' : 'NORMAL'}`);
     db.pragma('foreign_keys = ON');
+    if (options.backgroundCheckpoints) db.pragma('wal_autocheckpoint = 10000');
     retryWhileBusy(() => migrate(db));
   } catch (err) {
     db.close();

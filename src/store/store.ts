@@ -1,7 +1,9 @@
 // The message record: one row per MessageSid, its replies, and the rules versions that decided
-// them. Every statement is prepared once; a decision and its rows are written in one transaction.
+// them. Every statement is prepared once; a decision and its rows are written in one transaction,
+// which the webhook shares with the other deliveries of the same loop turn (group-commit.ts).
 import type { Decision, History, InboundMessage } from '../engine/evaluate.js';
 import type { Db } from './database.js';
+import { groupCommit, type Settled } from './group-commit.js';
 
 export interface StoredMessage {
   sid: string;
@@ -13,9 +15,18 @@ export interface StoredMessage {
 
 export type DecideResult = { duplicate: true; responseXml: string } | { duplicate: false; responseXml: string; stored: StoredMessage };
 
+/** One delivery to answer: its MessageSid, when it came, and how to decide it if it is new. */
+export interface DecideRequest {
+  sid: string;
+  at: Date;
+  decide: () => Omit<StoredMessage, 'sid'>;
+}
+
 // Errors after which a connection is not trusted again: the file went read-only, the disk
 // reported an I/O error, or the file could not be opened.
 const brokenConnection = /^SQLITE_(READONLY|IOERR|CANTOPEN|NOTADB)/;
+
+const isSqliteError = (error: unknown): boolean => String((error as { code?: unknown })?.code ?? '').startsWith('SQLITE');
 
 export class Store implements History {
   private stmt;
@@ -51,7 +62,7 @@ export class Store implements History {
       insertRuleSet: db.prepare('INSERT OR IGNORE INTO rule_sets (version, first_loaded_at, source) VALUES (?, ?, ?)'),
       insertRuleLoad: db.prepare('INSERT INTO rule_loads (loaded_at, version, ok, problems) VALUES (?, ?, ?, ?)'),
     };
-    this.decideTransaction = this.prepareDecideTransaction();
+    this.useTransactions();
   }
 
   lastReplyAt(rule: string, from: string): number | undefined {
@@ -73,17 +84,60 @@ export class Store implements History {
    * makes this hold across processes sharing the file, too.
    */
   decideOnce(sid: string, at: Date, decide: () => Omit<StoredMessage, 'sid'>): DecideResult {
+    const [result] = this.decideMany([{ sid, at, decide }]);
+    if (!result.ok) throw result.error;
+    return result.value;
+  }
+
+  /**
+   * decideOnce for the webhook: the promise settles after the transaction holding this delivery
+   * has committed, a transaction it shares with the deliveries of the same loop turn.
+   */
+  decide(sid: string, at: Date, decide: () => Omit<StoredMessage, 'sid'>): Promise<DecideResult> {
+    return this.submit({ sid, at, decide });
+  }
+
+  private submit = groupCommit<DecideRequest, DecideResult>((requests) => this.decideMany(requests));
+
+  /**
+   * Decides `requests` in order in one write transaction, each in its own savepoint: one that
+   * fails (its rules threw, a constraint) is undone alone and the others are still stored. When
+   * the transaction itself fails (COMMIT, a full disk that ends the transaction), every one fails:
+   * none of them may be acknowledged.
+   */
+  decideMany(requests: DecideRequest[]): Settled<DecideResult>[] {
+    const results: Settled<DecideResult>[] = [];
+    let fault: unknown = null;
     try {
       this.reconnectIfBroken();
-      const result = this.decideInTransaction(sid, at, decide);
-      this.writeFault = null;
-      return result;
-    } catch (err) {
-      const code = (err as { code?: string }).code ?? '';
-      if (code.startsWith('SQLITE')) this.writeFault = (err as Error).message;
-      if (brokenConnection.test(code)) this.broken = true;
-      throw err;
+      this.batchTransaction.immediate(() => {
+        for (const { sid, at, decide } of requests) {
+          try {
+            results.push({ ok: true, value: this.decideOneTransaction(sid, at, decide) });
+          } catch (error) {
+            results.push({ ok: false, error });
+            if (isSqliteError(error)) fault = error;
+            if (!this.db.inTransaction) throw error; // SQLite rolled the whole transaction back
+          }
+        }
+      });
+      this.noteFault(fault);
+      return results;
+    } catch (error) {
+      this.noteFault(error);
+      return requests.map(() => ({ ok: false, error }));
     }
+  }
+
+  /** Remembers a failed write for /healthz and marks a connection that cannot be trusted again. */
+  private noteFault(error: unknown): void {
+    if (error === null) {
+      this.writeFault = null;
+      return;
+    }
+    if (!isSqliteError(error)) return;
+    this.writeFault = (error as Error).message;
+    if (brokenConnection.test((error as { code: string }).code)) this.broken = true;
   }
 
   /** Opens a fresh connection to the same file (set by the server), to replace a broken one. */
@@ -101,7 +155,7 @@ export class Store implements History {
     }
     this.stmt = new Store(db).stmt;
     this.db = db;
-    this.decideTransaction = this.prepareDecideTransaction();
+    this.useTransactions();
     this.broken = false;
   }
 
@@ -109,10 +163,12 @@ export class Store implements History {
   writeFault: string | null = null;
 
   /** Built once per connection, not per message (better-sqlite3 wraps the function each time). */
-  private decideTransaction: ReturnType<Store['prepareDecideTransaction']>;
+  private decideOneTransaction!: ReturnType<Store['prepareTransactions']>['one'];
+  private batchTransaction!: ReturnType<Store['prepareTransactions']>['batch'];
 
-  private prepareDecideTransaction() {
-    return this.db.transaction((sid: string, at: Date, decide: () => Omit<StoredMessage, 'sid'>): DecideResult => {
+  private prepareTransactions() {
+    // Called inside `batch`, better-sqlite3 runs `one` as a SAVEPOINT.
+    const one = this.db.transaction((sid: string, at: Date, decide: () => Omit<StoredMessage, 'sid'>): DecideResult => {
       const seen = this.stmt.findResponse.get(sid);
       if (seen) {
         this.stmt.countDelivery.run(at.toISOString(), sid);
@@ -122,10 +178,14 @@ export class Store implements History {
       this.insert(stored);
       return { duplicate: false, responseXml: stored.responseXml, stored };
     });
+    const batch = this.db.transaction((body: () => void) => body());
+    return { one, batch };
   }
 
-  private decideInTransaction(sid: string, at: Date, decide: () => Omit<StoredMessage, 'sid'>): DecideResult {
-    return this.decideTransaction.immediate(sid, at, decide);
+  private useTransactions(): void {
+    const { one, batch } = this.prepareTransactions();
+    this.decideOneTransaction = one;
+    this.batchTransaction = batch;
   }
 
   private insert({ sid, msg, decision, responseXml, rulesVersion }: StoredMessage): void {

@@ -87,3 +87,70 @@ describe('database', () => {
     store.db.close();
   });
 });
+
+describe('deciding several deliveries in one transaction', () => {
+  const decision = (body: string) => () => ({
+    msg: message({ body }),
+    decision: { outcome: 'replied' as const, rule: 'r', messages: [{ to: null, body, media: [] }], notes: [] },
+    responseXml: `<${body}/>`,
+    rulesVersion: 'v',
+  });
+
+  it('stores every delivery of a batch, and a repeat inside the batch is answered from the first', () => {
+    const store = new Store(openDatabase(freshPath()));
+    const at = new Date('2026-01-01T00:00:00Z');
+    const results = store.decideMany([
+      { sid: 'SM1', at, decide: decision('a') },
+      { sid: 'SM2', at, decide: decision('b') },
+      { sid: 'SM1', at, decide: decision('never') },
+    ]);
+    expect(results).toMatchObject([
+      { ok: true, value: { duplicate: false, responseXml: '<a/>' } },
+      { ok: true, value: { duplicate: false, responseXml: '<b/>' } },
+      { ok: true, value: { duplicate: true, responseXml: '<a/>' } },
+    ]);
+    expect(store.db.prepare('SELECT message_sid, deliveries FROM messages ORDER BY message_sid').all()).toEqual([
+      { message_sid: 'SM1', deliveries: 2 },
+      { message_sid: 'SM2', deliveries: 1 },
+    ]);
+    store.db.close();
+  });
+
+  it('undoes only the delivery whose decision failed; the others are stored', () => {
+    const store = new Store(openDatabase(freshPath()));
+    const at = new Date();
+    const results = store.decideMany([
+      { sid: 'SM1', at, decide: decision('a') },
+      {
+        sid: 'SM2',
+        at,
+        decide: () => {
+          throw new Error('boom');
+        },
+      },
+      { sid: 'SM3', at, decide: decision('c') },
+    ]);
+    expect(results.map((r) => r.ok)).toEqual([true, false, true]);
+    expect(store.db.prepare('SELECT message_sid FROM messages ORDER BY message_sid').all()).toEqual([{ message_sid: 'SM1' }, { message_sid: 'SM3' }]);
+    expect(store.db.prepare('SELECT count(*) AS n FROM replies').get()).toEqual({ n: 2 });
+    store.db.close();
+  });
+
+  it('answers every delivery of a batch with the error when the transaction cannot start', () => {
+    const path = freshPath();
+    const store = new Store(openDatabase(path));
+    const other = openDatabase(path);
+    other.pragma('busy_timeout = 0');
+    store.db.pragma('busy_timeout = 0');
+    other.prepare('BEGIN IMMEDIATE').run(); // another replica holds the write lock
+    const results = store.decideMany([
+      { sid: 'SM1', at: new Date(), decide: decision('a') },
+      { sid: 'SM2', at: new Date(), decide: decision('b') },
+    ]);
+    expect(results.map((r) => (r.ok ? 'ok' : (r.error as { code: string }).code))).toEqual(['SQLITE_BUSY', 'SQLITE_BUSY']);
+    other.prepare('ROLLBACK').run();
+    expect(store.db.prepare('SELECT count(*) AS n FROM messages').get()).toEqual({ n: 0 });
+    other.close();
+    store.db.close();
+  });
+});
