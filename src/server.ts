@@ -7,7 +7,7 @@ import { createApp } from './http/app.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createSignatureCheck } from './http/auth.js';
 import { LiveRules } from './rules/live-rules.js';
-import { formatProblemLine, type Problem } from './rules/problems.js';
+import { formatProblemForLog, type Problem } from './rules/problems.js';
 import { watchFile } from './rules/watch.js';
 import { startCheckpointer } from './store/checkpointer.js';
 import { openDatabase, type Db } from './store/database.js';
@@ -75,13 +75,13 @@ export async function startServer(config: Config, options: ServerOptions): Promi
       });
       metrics.rulesLoad(attempt);
       logger.info({ rules_version: rs.version.slice(0, 12), rules: rs.rules.length, file: config.rulesFile }, 'rules loaded');
-      for (const p of attempt.problems) logger.warn({ problem: formatProblemLine(p) }, 'rules warning');
+      for (const p of attempt.problems) logger.warn({ problem: formatProblemForLog(p) }, 'rules warning');
     },
     refused: (attempt) => {
       recordSafely(() => store.recordRuleLoad(attempt.at, attempt.version, false, LiveRules.problemText(attempt.problems)));
       metrics.rulesLoad(attempt);
       logger.error(
-        { problems: attempt.problems.map(formatProblemLine) },
+        { problems: attempt.problems.map(formatProblemForLog) },
         'the changed rules file has problems; the previous rules keep answering',
       );
     },

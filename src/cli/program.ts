@@ -8,6 +8,7 @@ import { registerRulesHistory } from './rules-history.js';
 import { registerPurge } from './purge.js';
 import { registerBackup } from './backup.js';
 import { registerTry } from './try.js';
+import { registerCheck } from './check.js';
 
 import { version } from '../version.js';
 
@@ -27,6 +28,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     .showHelpAfterError('(run "autoreply --help" to see what is possible)');
   program.configureHelp({ sortSubcommands: false });
   registerServe(program, io, done);
+  registerCheck(program, io, done);
   registerLog(program, io, done);
   registerStats(program, io, done);
   registerRulesHistory(program, io, done);

@@ -1,21 +1,13 @@
 // The message `autoreply try` sends through the engine: the same posted fields a provider's
 // webhook carries (Twilio's names), so templates and rules see exactly what they would see live.
 import { randomBytes } from 'node:crypto';
-import { measureSms } from '../engine/segments.js';
 import { parseLocalDateTime } from '../engine/time.js';
-import type { Fields } from '../http/body.js';
 import { CliError } from './audit-args.js';
 
 /** Twilio accepts at most 10 pictures on one message. */
 export const maxMedia = 10;
 
-export interface TryInput {
-  sid: string;
-  from: string;
-  to: string;
-  body: string;
-  media: number;
-}
+export { buildSampleFields as buildTryFields, type SampleInput as TryInput } from '../engine/sample-fields.js';
 
 /** "SMtry" + the time in ms + random hex: unique, and plainly a try when it shows up in `autoreply log`. */
 export function createTrySid(now: Date): string {
@@ -50,26 +42,4 @@ function badAt(text: string): CliError {
 export function checkNumber(text: string, flag: string): string {
   if (text.trim() === '') throw new CliError(`${flag} needs a phone number, like +491234567890.`);
   return text;
-}
-
-/** The posted fields of one inbound SMS/MMS, as the provider would send them. */
-export function buildTryFields(input: TryInput): Fields {
-  const fields: Fields = new Map();
-  const put = (name: string, value: string) => fields.set(name, [value]);
-  put('MessageSid', input.sid);
-  put('SmsMessageSid', input.sid);
-  put('SmsSid', input.sid);
-  put('AccountSid', 'ACtry');
-  put('From', input.from);
-  put('To', input.to);
-  put('Body', input.body);
-  put('NumMedia', String(input.media));
-  put('NumSegments', String(Math.max(1, measureSms(input.body).segments)));
-  put('SmsStatus', 'received');
-  put('ApiVersion', '2010-04-01');
-  for (let i = 0; i < input.media; i++) {
-    put(`MediaContentType${i}`, 'image/jpeg');
-    put(`MediaUrl${i}`, `https://media.example.com/try/${input.sid}/picture-${i + 1}.jpg`);
-  }
-  return fields;
 }

@@ -5,7 +5,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Metrics } from '../metrics.js';
-import { formatProblemLine } from '../rules/problems.js';
+import { formatProblemForLog } from '../rules/problems.js';
 import type { ReloadAttempt } from '../rules/live-rules.js';
 import type { RuleSet } from '../rules/types.js';
 import { countMessages } from '../store/audit-queries.js';
@@ -65,7 +65,7 @@ export function registerOpsRoutes(router: Router, store: Store, ops?: OpsDeps): 
         at: lastAttempt.at.toISOString(),
         ok: lastAttempt.ok,
         version: lastAttempt.version,
-        problems: lastAttempt.problems.map(formatProblemLine),
+        problems: lastAttempt.problems.map(formatProblemForLog),
       },
       database: { path: ops.databasePath, messages: messageCount() },
     };

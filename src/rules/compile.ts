@@ -1,6 +1,7 @@
 // Turns the checked YAML data into a RuleSet: compiles every pattern, template, time window and
 // test once, and reports each problem with its place in the file.
 import { createHash } from 'node:crypto';
+import { GuardedPattern } from '../engine/guarded-pattern.js';
 import { createTemplateEngine, type CompiledTemplate } from '../engine/templates.js';
 import { isValidTimeZone, parseDuration, parseHours, parseLocalDateTime, type Day } from '../engine/time.js';
 import { normalizeWord } from '../engine/words.js';
@@ -29,9 +30,16 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
 
+export interface PatternVerdict {
+  /** An error refuses the pattern; a warning only reports it. */
+  problem?: { message: string; hint?: string; severity: 'error' | 'warning' };
+  /** Texts longer than this are searched with a time limit (engine/guarded-pattern.ts). */
+  unguardedUpTo?: number;
+}
+
 export interface CompileExtras {
-  /** Called for every pattern before it is accepted; returns a problem to refuse it. */
-  checkPattern?: (source: string, flags: string) => { message: string; hint?: string } | null;
+  /** Called for every pattern before it is accepted (slow-pattern check). */
+  checkPattern?: (source: string, flags: string) => PatternVerdict | null;
 }
 
 export function compileRules(doc: SourceDoc, file: string, extras: CompileExtras = {}) {
@@ -85,9 +93,11 @@ export function compileRules(doc: SourceDoc, file: string, extras: CompileExtras
       const at = Array.isArray(value) ? [...path, i] : path;
       try {
         const re = new RegExp(source, flags);
-        const slow = extras.checkPattern?.(source, flags);
-        if (slow) report(at, slow.message, 'slow-pattern', slow.hint);
-        else out.push(re);
+        const verdict = extras.checkPattern?.(source, flags);
+        if (verdict?.problem) report(at, verdict.problem.message, 'slow-pattern', verdict.problem.hint, verdict.problem.severity);
+        if (verdict?.problem?.severity === 'error') return;
+        const limit = verdict?.unguardedUpTo;
+        out.push(limit !== undefined && limit !== Infinity ? new GuardedPattern(source, flags, limit) : re);
       } catch (err) {
         const { message, hint } = explainPatternError(source, (err as Error).message);
         report(at, message, 'pattern', hint);
@@ -269,7 +279,7 @@ function compileTests(
 }
 
 /** A place inside a template (line/column of the template text) as a place in the file. */
-function positionInText(doc: SourceDoc, path: Path, line: number, column: number) {
+export function positionInText(doc: SourceDoc, path: Path, line: number, column: number) {
   const start = doc.valueAt(path);
   const scalar = doc.scalarAt(path);
   if (!scalar) return start;

@@ -29,8 +29,9 @@ export function describePath(data: unknown, path: Path): string {
   for (let i = 0; i < rest.length; i++) {
     const seg = rest[i];
     if (typeof seg === 'number') {
-      const owner = keys.pop() ?? String(rest[i - 1] ?? 'list');
-      keys.push(owner === 'reply' ? `reply message ${seg + 1}` : `item ${seg + 1} of "${owner}"`);
+      const owner = rest[i - 1];
+      if (typeof owner === 'string' && keys[keys.length - 1] === `"${owner}"`) keys.pop();
+      keys.push(owner === 'reply' ? `reply message ${seg + 1}` : `item ${seg + 1} of "${owner ?? 'list'}"`);
     } else keys.push(`"${seg}"`);
   }
   if (keys.length) parts.push(`in ${keys.join(' > ')}`);

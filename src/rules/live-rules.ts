@@ -1,7 +1,7 @@
 // The rules the server answers with right now. A reload swaps them in one step, so each request
 // is answered entirely by one version; a reload with problems keeps the previous rules.
 import { createHash } from 'node:crypto';
-import { formatProblemLine, type Problem } from './problems.js';
+import { formatProblemForLog, type Problem } from './problems.js';
 import { loadRulesFile } from './load.js';
 import type { RuleSet } from './types.js';
 
@@ -91,6 +91,6 @@ export class LiveRules {
 
   /** The problems of the last attempt as the log shows them, one per line. */
   static problemText(problems: Problem[]): string {
-    return problems.map(formatProblemLine).join('\n');
+    return problems.map(formatProblemForLog).join('\n');
   }
 }

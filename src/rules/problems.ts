@@ -14,6 +14,8 @@ export interface Problem {
   /** A short, stable name for the kind of problem, e.g. "unknown-key". */
   kind: string;
   hint?: string;
+  /** Further lines printed under the problem, e.g. a failed test's `expected:` and `got:`. */
+  details?: string[];
 }
 
 export function sortProblems(problems: Problem[]): Problem[] {
@@ -31,9 +33,14 @@ export function hasErrors(problems: Problem[]): boolean {
   return problems.some((p) => p.severity === 'error');
 }
 
-/** `FILE:LINE:COL: severity: message [kind]`, the first line of a problem: what the server logs. */
+/** `FILE:LINE:COL: severity: message [kind]`, the first line of a problem as `check` prints it. */
 export function formatProblemLine(p: Problem): string {
   return `${p.file}:${p.line}:${p.col}: ${p.severity}: ${p.message} [${p.kind}]`;
+}
+
+/** The first line plus a failed test's expected/got, on one line: what the server logs and records. */
+export function formatProblemForLog(p: Problem): string {
+  return p.details?.length ? `${formatProblemLine(p)} (${p.details.map((d) => d.replace(/\s+/g, ' ')).join('; ')})` : formatProblemLine(p);
 }
 
 /**
@@ -52,6 +59,7 @@ export function formatProblems(problems: Problem[], source: string): string {
       const width = Math.max(1, Math.min(p.length, text.length - (p.col - 1)));
       out.push(`${' '.repeat(gutter.length)} | ${' '.repeat(Math.max(0, p.col - 1))}^${'~'.repeat(width - 1)}`);
     }
+    for (const d of p.details ?? []) out.push(`  ${d}`);
     if (p.hint) out.push(`  hint: ${p.hint}`);
   }
   return out.join('\n');
@@ -67,5 +75,6 @@ export function problemsToJson(problems: Problem[]): object[] {
     message: p.message,
     kind: p.kind,
     ...(p.hint ? { hint: p.hint } : {}),
+    ...(p.details?.length ? { details: p.details } : {}),
   }));
 }

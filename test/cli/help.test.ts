@@ -10,6 +10,8 @@ describe('audit command flags', () => {
     ['purge', ['--older-than', '--dry-run', '--db']],
     ['backup', ['<file>', '--db']],
     ['serve', ['--retention-days', '--admin-token', '--log-bodies', '--log-format']],
+    ['check', ['[file]', '--format']],
+    ['try', ['--body', '--from', '--to', '--media', '--at', '--rules', '--explain', '--db', '--format']],
   ])('%s offers %j', async (command, flags) => {
     const r = await cli([command, '--help']);
     expect(r.code).toBe(0);
@@ -18,6 +20,6 @@ describe('audit command flags', () => {
 
   it('lists the commands in autoreply --help', async () => {
     const r = await cli(['--help']);
-    for (const c of ['serve', 'log', 'stats', 'rules-history', 'purge', 'backup']) expect(r.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
+    for (const c of ['serve', 'check', 'try', 'log', 'stats', 'rules-history', 'purge', 'backup']) expect(r.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
   });
 });

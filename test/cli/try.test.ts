@@ -101,7 +101,7 @@ describe('autoreply try', () => {
     const r = await tryShop('--media', '1');
     expect(r.stdout).toContain('with 1 picture\n');
     expect(r.stdout).toContain('Rule:     photo (line 19)');
-    expect(r.stdout).toMatch(/Reply 1: {2}Got your picture https:\/\/media\.example\.com\/try\/SMtry\d+[0-9a-f]{8}\/picture-1\.jpg\n/);
+    expect(r.stdout).toMatch(/Reply 1: {2}Got your picture https:\/\/media\.example\.com\/sample\/SMtry\d+[0-9a-f]{8}\/picture-1\.jpg\n/);
     expect(r.stdout).toContain('          Media: https://shop.example.com/thanks.png\n');
     expect(r.stdout).toContain('<Media>https://shop.example.com/thanks.png</Media>');
     expect((await tryShop('--media', '0', '--body', 'x')).stdout).toContain('Rule:     none');

@@ -20,17 +20,19 @@ rules:
     reply: "{{Body}}"
 `;
 
+// The production time limits here: with the test's short ones a 64 KiB post on a busy machine
+// could be cut off and fail a property that is about content. Slow clients get their own server.
 let s: TrustServer;
 beforeAll(async () => {
-  s = await startTrustServer(echoRules, { timeouts: { headersMs: 1000, requestMs: 1500 } });
+  s = await startTrustServer(echoRules);
 });
 afterAll(() => s.stop());
 
 /** What the echo rule must answer for a Body: cleaned for XML, cut to 1600 characters. */
 const expectedReply = (body: string) => Array.from(cleanText(body)).slice(0, maxReplyLength).join('');
 
-function storedBody(sid: string): string | undefined {
-  return s.query<{ body: string }>('SELECT body FROM messages WHERE message_sid = ?', sid)[0]?.body;
+function storedBody(sid: string, server: TrustServer = s): string | undefined {
+  return server.query<{ body: string }>('SELECT body FROM messages WHERE message_sid = ?', sid)[0]?.body;
 }
 
 const chr = (min: number, max: number) => fc.integer({ min, max }).map((c) => String.fromCharCode(c));
@@ -184,9 +186,9 @@ describe('the Big List of Naughty Strings through an echo rule', () => {
 });
 
 /** Opens a raw connection, writes `text`, and resolves with whatever the server sent before closing. */
-function rawRequest(text: string): Promise<string> {
+function rawRequest(server: TrustServer, text: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const { port } = new URL(s.url);
+    const { port } = new URL(server.url);
     const socket = connect(Number(port), '127.0.0.1', () => socket.write(text));
     let got = '';
     socket.on('data', (d) => (got += d.toString()));
@@ -196,8 +198,14 @@ function rawRequest(text: string): Promise<string> {
 }
 
 describe('slow clients (limits shortened for the test: headers 1 s, whole request 1.5 s)', () => {
+  let slow: TrustServer;
+  beforeAll(async () => {
+    slow = await startTrustServer(echoRules, { timeouts: { headersMs: 1000, requestMs: 1500 } });
+  });
+  afterAll(() => slow.stop());
+
   it('cuts off a client that never finishes its headers', async () => {
-    const answer = await rawRequest('POST /webhooks/sms HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n');
+    const answer = await rawRequest(slow, 'POST /webhooks/sms HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n');
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
   });
 
@@ -205,13 +213,14 @@ describe('slow clients (limits shortened for the test: headers 1 s, whole reques
     const sid = nextSid();
     const body = `From=%2B1555&To=%2B1666&Body=hi&MessageSid=${sid}`;
     const answer = await rawRequest(
+      slow,
       `POST /webhooks/sms HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length + 10}\r\n\r\n${body}`,
     );
     expect(answer).not.toMatch(/^HTTP\/1\.1 200/);
     // The request is over on the server's side too; give the handler a moment to finish.
     await new Promise((r) => setTimeout(r, 100));
-    expect(storedBody(sid)).toBeUndefined();
-    expect(s.logs.some((l) => l.level >= 50)).toBe(false); // no "unexpected error" for a cut-off client
+    expect(storedBody(sid, slow)).toBeUndefined();
+    expect(slow.logs.some((l) => l.level >= 50)).toBe(false); // no "unexpected error" for a cut-off client
   });
 });
 

@@ -27,6 +27,8 @@ async function serve(dir: string): Promise<Proc> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // Known to afterAll from the start: a server must not outlive the tests when its partner failed.
+  running.push({ child, webhook: '', exited });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const webhook = await new Promise<string>((resolve, reject) => {
@@ -40,9 +42,7 @@ async function serve(dir: string): Promise<Proc> {
     });
     void exited.then((code) => reject(new Error(`the server exited (${code}) before listening: ${stderr}`)));
   });
-  const proc = { child, webhook, exited };
-  running.push(proc);
-  return proc;
+  return { child, webhook, exited };
 }
 
 async function stop(p: Proc): Promise<void> {

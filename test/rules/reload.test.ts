@@ -94,6 +94,24 @@ describe('hot reload', () => {
     expect(await waitForReply(server, 'fixed')).toBe('fixed');
   });
 
+  it('refuses a save whose own tests fail, and records the expected and got answers', async () => {
+    server = await startTestServer(rulesSaying('good'));
+    writeFileSync(
+      server.rulesPath,
+      rulesSaying('changed', 'tests:\n  - message: { body: "hi" }\n    expect: { reply: "good" }\n'),
+    );
+    const deadline = Date.now() + 3000;
+    while (server.rules.lastAttempt.ok && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(server.rules.lastAttempt.ok).toBe(false);
+    expect(await replyText(server)).toBe('good');
+    const db = new Database(server.config.databasePath, { readonly: true });
+    const refused = db.prepare('SELECT problems FROM rule_loads WHERE ok = 0').get() as { problems: string };
+    db.close();
+    expect(refused.problems).toBe(
+      `${server.rulesPath}:8:22: error: test 1: the reply is not what was expected [test] (expected: "good"; got: "changed")`,
+    );
+  });
+
   it('keeps the last good rules when the file is deleted', async () => {
     server = await startTestServer(rulesSaying('still here'));
     unlinkSync(server.rulesPath);
