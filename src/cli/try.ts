@@ -4,7 +4,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { defaults } from '../config.js';
-import { evaluate, type Decision, type History, type InboundMessage, type RuleTrace } from '../engine/evaluate.js';
+import { evaluateOrError, type Decision, type History, type InboundMessage, type RuleTrace } from '../engine/evaluate.js';
 import { noHistory } from '../engine/no-history.js';
 import { toInbound } from '../http/webhook.js';
 import { loadRulesFile } from '../rules/load.js';
@@ -78,13 +78,8 @@ type Decided = { ruleSet: RuleSet; msg: InboundMessage; decision: Decision; trac
 
 /** The engine's answer; an unexpected failure is an `error` outcome, as the server records it. */
 function decide(rs: RuleSet, msg: InboundMessage, history: History, explain: boolean): Decided {
-  try {
-    const { decision, trace } = evaluate(rs, msg, history, { explain });
-    return { ruleSet: rs, msg, decision, trace: explain ? trace : undefined };
-  } catch (err) {
-    if ((err as { code?: string }).code?.startsWith('SQLITE')) throw err;
-    return { ruleSet: rs, msg, decision: { outcome: 'error', rule: null, messages: [], notes: [], error: (err as Error).message } };
-  }
+  const { decision, trace } = evaluateOrError(rs, msg, history, { explain });
+  return { ruleSet: rs, msg, decision, trace: explain ? trace : undefined };
 }
 
 /** Decides against the database's history and stores the try in the same transaction, as the webhook does. */

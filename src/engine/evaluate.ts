@@ -196,6 +196,26 @@ export function evaluate(
   return decided({ outcome: 'replied', messages, notes });
 }
 
+/**
+ * evaluate(), where an unexpected failure (a slow pattern stopped, a template that throws) is
+ * decided as an `error` outcome, so the message is still recorded. Database errors are thrown:
+ * the caller must not acknowledge a message it could not store. No trace after a failure.
+ */
+export function evaluateOrError(
+  rs: RuleSet,
+  msg: InboundMessage,
+  history: History,
+  options: EvaluateOptions & { onError?: (err: unknown) => void } = {},
+): { decision: Decision; trace?: RuleTrace[] } {
+  try {
+    return evaluate(rs, msg, history, options);
+  } catch (err) {
+    if ((err as { code?: string }).code?.startsWith('SQLITE')) throw err;
+    options.onError?.(err);
+    return { decision: { outcome: 'error', rule: null, messages: [], notes: [], error: (err as Error).message } };
+  }
+}
+
 /** The stop_reply/start_reply text, if any. A failing template must not lose the opt-out itself. */
 function confirmation(template: { render(context: Record<string, unknown>): string } | null, msg: InboundMessage): { messages: RenderedMessage[]; error?: string } {
   if (!template) return { messages: [] };

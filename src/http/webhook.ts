@@ -2,7 +2,7 @@
 // and stored before it is returned.
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
-import { evaluate, type Decision, type InboundMessage } from '../engine/evaluate.js';
+import { evaluateOrError, type InboundMessage } from '../engine/evaluate.js';
 import { emptyResponse, renderLaml } from '../laml.js';
 import type { RuleSet } from '../rules/types.js';
 import type { Store } from '../store/store.js';
@@ -64,7 +64,9 @@ export function createWebhookHandler(deps: WebhookDeps) {
     let result;
     try {
       result = await store.decide(sid, now, () => {
-        const decision = decide(ruleSet, msg, store, logger, sid);
+        const { decision } = evaluateOrError(ruleSet, msg, store, {
+          onError: (err) => logger.error({ message_sid: sid, err }, 'the rules could not decide this message'),
+        });
         const responseXml = decision.messages.length ? renderLaml(decision.messages) : emptyResponse;
         return { msg: { ...msg, params: stored as Record<string, string> }, decision, responseXml, rulesVersion: ruleSet.version };
       });
@@ -102,15 +104,4 @@ export function createWebhookHandler(deps: WebhookDeps) {
     logger.info(line, 'message answered');
     deps.onAnswered?.({ outcome: decision.outcome, rule: decision.rule, duplicate: false, seconds });
   };
-}
-
-/** The engine's decision; an unexpected failure becomes an `error` outcome, never a lost message. */
-function decide(ruleSet: RuleSet, msg: InboundMessage, store: Store, logger: Logger, sid: string): Decision {
-  try {
-    return evaluate(ruleSet, msg, store).decision;
-  } catch (err) {
-    if ((err as { code?: string }).code?.startsWith('SQLITE')) throw err;
-    logger.error({ message_sid: sid, err }, 'the rules could not decide this message');
-    return { outcome: 'error', rule: null, messages: [], notes: [], error: (err as Error).message };
-  }
 }

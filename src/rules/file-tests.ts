@@ -1,7 +1,7 @@
 // Runs the rules file's own `tests:` through the server's engine, exactly as a live message would
 // go, and reports each failed test with `expected:` and `got:` lines (like promtool). While the
 // replies are at hand it also warns about replies longer than one SMS.
-import { evaluate, type Decision } from '../engine/evaluate.js';
+import { evaluateOrError, type Decision } from '../engine/evaluate.js';
 import { noHistory } from '../engine/no-history.js';
 import { buildSampleFields } from '../engine/sample-fields.js';
 import { toInbound } from '../http/webhook.js';
@@ -76,11 +76,7 @@ function decideTest(rs: RuleSet, test: RuleTest): Decision {
   const m = test.message;
   const sid = `SMfiletest${String(test.index + 1).padStart(4, '0')}`;
   const { msg } = toInbound(buildSampleFields({ sid, from: m.from, to: m.to, body: m.body, media: m.media }), m.at);
-  try {
-    return evaluate(rs, msg, noHistory).decision;
-  } catch (err) {
-    return { outcome: 'error', rule: null, messages: [], notes: [], error: (err as Error).message };
-  }
+  return evaluateOrError(rs, msg, noHistory).decision;
 }
 
 interface Failure {
