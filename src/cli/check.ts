@@ -43,7 +43,7 @@ export function summaryLine(file: string, problems: Problem[], summary: ParseSum
   const parts: string[] = [];
   if (summary) {
     parts.push(plural(summary.rules, 'rule'));
-    if (!summary.testsRun) parts.push(summary.tests ? `${plural(summary.tests, 'test')} not run (fix the errors first)` : 'no tests');
+    if (!summary.testsRun) parts.push(summary.tests ? `${plural(summary.tests, 'test')} not run until the errors are fixed` : 'no tests');
     else if (summary.testsFailed) parts.push(`${summary.tests - summary.testsFailed} of ${plural(summary.tests, 'test')} passed`);
     else parts.push(summary.tests ? `${plural(summary.tests, 'test')} passed` : 'no tests');
   }

@@ -23,8 +23,6 @@ export function standardChecks(): ParseOptions {
   };
 }
 
-const powers = ['', '', 'square', 'cube'];
-
 export function checkPatternSpeed(source: string, flags: string): PatternVerdict {
   const j = judgePattern(source, flags);
   const part = j.hotspot ? ` (look at "${j.hotspot}")` : '';
@@ -44,7 +42,7 @@ export function checkPatternSpeed(source: string, flags: string): PatternVerdict
       unguardedUpTo,
       problem: {
         severity: 'warning',
-        message: `the pattern "${source}" can become very slow on long messages${part}: its work grows with the ${powers[j.degree] ?? `${j.degree}th power`} of the message length, so autoreply stops it after ${patternTimeLimitMs} ms and records the message as an error`,
+        message: `the pattern "${source}" can become very slow on long messages${part}: a message twice as long can take ${2 ** j.degree} times as long to check, so autoreply stops it after ${patternTimeLimitMs / 1000} seconds and records the message as an error`,
         hint: 'each ".*", "\\s*" or "+" that can take the same characters as its neighbour multiplies the work; remove those that are not needed, or split the pattern into a list',
       },
     };

@@ -4,7 +4,7 @@
 import { normalizeWord } from '../engine/words.js';
 import { describeRule } from './describe-path.js';
 import type { Problem } from './problems.js';
-import type { SourceDoc } from './source-map.js';
+import type { Path, SourceDoc } from './source-map.js';
 import type { CompiledCondition, CompiledRule, RuleSet, TimeWindow } from './types.js';
 
 const patternKeys = ['body', 'from', 'to'] as const;
@@ -50,11 +50,20 @@ function covers(earlier: Summary, later: Summary): boolean {
   return true;
 }
 
+/** Where `key` of a rule's match is written; `item` picks an entry when the author wrote a list. */
+function matchPath(doc: SourceDoc, ruleIndex: number, key: 'keyword' | 'body', item: (written: unknown, i: number) => boolean): Path {
+  const value = (doc.data as { rules?: { match?: Record<string, unknown> }[] })?.rules?.[ruleIndex]?.match?.[key];
+  const at = Array.isArray(value) ? value.findIndex(item) : -1;
+  return at >= 0 ? ['rules', ruleIndex, 'match', key, at] : ['rules', ruleIndex, 'match', key];
+}
+
+const keywordPath = (doc: SourceDoc, ruleIndex: number, k: string) => matchPath(doc, ruleIndex, 'keyword', (w) => typeof w === 'string' && normalizeWord(w) === k);
+
 const isCatchAll = (r: CompiledRule) => !r.unless && !r.when && Object.keys(r.match ?? {}).length === 0;
 
 export function warnUnreachableRules(rs: RuleSet, doc: SourceDoc): Problem[] {
   const problems: Problem[] = [];
-  const warn = (rule: CompiledRule, path: (string | number)[], message: string, hint: string) =>
+  const warn = (rule: CompiledRule, path: Path, message: string, hint: string) =>
     problems.push({ file: rs.file, ...doc.valueAt(path), severity: 'warning', kind: 'unreachable', message: `${describeRule(rule.index, rule.name)}: ${message}`, hint });
   const summaries = rs.rules.map(summarize);
   rs.rules.forEach((later, i) => {
@@ -74,16 +83,14 @@ export function warnUnreachableRules(rs: RuleSet, doc: SourceDoc): Problem[] {
     // Some of this rule's keywords are already taken by a plain keyword rule above it.
     const keywords = later.match?.keywords;
     if (!keywords) return;
-    const raw = (doc.data as { rules?: { match?: { keyword?: unknown } }[] })?.rules?.[later.index]?.match?.keyword;
     for (const earlier of rs.rules.slice(0, i)) {
       const onlyKeywords = earlier.match?.keywords && Object.keys(earlier.match).length === 1 && !earlier.when && !earlier.unless;
       if (!onlyKeywords) continue;
       for (const k of keywords) {
         if (!earlier.match!.keywords!.has(k)) continue;
-        const at = Array.isArray(raw) ? raw.findIndex((w) => typeof w === 'string' && normalizeWord(w) === k) : -1;
         warn(
           later,
-          at >= 0 ? ['rules', later.index, 'match', 'keyword', at] : ['rules', later.index, 'match', 'keyword'],
+          keywordPath(doc, later.index, k),
           `messages starting with the keyword "${k}" never reach this rule: ${describeRule(earlier.index, earlier.name)} above it has the same keyword and answers first`,
           'remove the keyword from one of the two rules',
         );
@@ -97,15 +104,13 @@ export function warnStopWordRules(rs: RuleSet, doc: SourceDoc): Problem[] {
   const { optOut } = rs.settings;
   if (!optOut.enabled) return [];
   const problems: Problem[] = [];
-  const hint = `autoreply itself handles messages that are only a stop word (${[...optOut.stopWords].join(', ')}): the sender is opted out and no rule is tried; to answer them, set settings.opt_out.stop_reply`;
+  const hint = `autoreply itself handles messages that are only a stop word (${[...optOut.stopWords].join(', ')}): the sender is opted out and no rule is tried; to send them an answer, write it as stop_reply under opt_out in the settings`;
   for (const rule of rs.rules) {
     const keywords = [...(rule.match?.keywords ?? [])].filter((k) => optOut.stopWords.has(k));
-    const written = (doc.data as { rules?: { match?: { keyword?: unknown } }[] })?.rules?.[rule.index]?.match?.keyword;
     for (const k of keywords) {
-      const at = Array.isArray(written) ? written.findIndex((w) => typeof w === 'string' && normalizeWord(w) === k) : -1;
       problems.push({
         file: rs.file,
-        ...doc.valueAt(at >= 0 ? ['rules', rule.index, 'match', 'keyword', at] : ['rules', rule.index, 'match', 'keyword']),
+        ...doc.valueAt(keywordPath(doc, rule.index, k)),
         severity: 'warning',
         kind: 'stop-word',
         message: `${describeRule(rule.index, rule.name)}: "${k}" is a stop word; a message that is only "${k}" opts the sender out before any rule is tried, so this rule only sees longer messages that start with it`,
@@ -115,10 +120,9 @@ export function warnStopWordRules(rs: RuleSet, doc: SourceDoc): Problem[] {
     (rule.match?.body ?? []).forEach((re, j) => {
       const word = [...optOut.stopWords].find((w) => re.test(w) || re.test(w.toLowerCase()));
       if (!word) return;
-      const list = (doc.data as { rules?: { match?: { body?: unknown } }[] })?.rules?.[rule.index]?.match?.body;
       problems.push({
         file: rs.file,
-        ...doc.valueAt(Array.isArray(list) ? ['rules', rule.index, 'match', 'body', j] : ['rules', rule.index, 'match', 'body']),
+        ...doc.valueAt(matchPath(doc, rule.index, 'body', (_, i) => i === j)),
         severity: 'warning',
         kind: 'stop-word',
         message: `${describeRule(rule.index, rule.name)}: the pattern "${re.source}" matches the stop word "${word}", but a message that is only "${word}" opts the sender out before any rule is tried`,
