@@ -85,7 +85,7 @@ function testPatterns(list: RegExp[] | undefined, text: string, groups: Record<s
 
 /** Why a condition does not fit the message, or null when it fits. Cheapest checks first. */
 function conditionMismatch(c: CompiledCondition, s: Scratch, groups: Record<string, string> | null): string | null {
-  if (c.keywords && !c.keywords.has(firstWord(s).word)) return `the first word is not ${[...c.keywords].join(' or ')}`;
+  if (c.keywords && !c.keywords.has(firstWord(s).word)) return s.explain ? `the first word is not ${[...c.keywords].join(' or ')}` : 'the first word is not a keyword';
   if (c.media !== undefined && c.media !== s.msg.numMedia > 0) return c.media ? 'the message has no pictures' : 'the message has pictures';
   if (!testPatterns(c.from, s.msg.from, groups)) return s.explain ? `the sender's number does not match ${describePatterns(c.from!)}` : "the sender's number does not match";
   if (!testPatterns(c.to, s.msg.to, groups)) return s.explain ? `your number does not match ${describePatterns(c.to!)}` : 'your number does not match';

@@ -53,7 +53,7 @@ function start(): Running {
 }
 
 /** Starts the worker ahead of time, so the first long message does not wait for it to boot. */
-export function prepareGuard(): void {
+function prepareGuard(): void {
   running ??= start();
 }
 
