@@ -36,12 +36,11 @@ parentPort.on('message', () => {
 
 /**
  * While a checkpoint copies pages and fsyncs, the webhook's own WAL writes are held up now and
- * then (docs/performance.md, "Steady rate"): at 1,000 messages/s the steady p99 was 34-53 ms
- * checkpointing every 1000 ms, 13-25 ms every 100 ms, 5-8 ms every 20 ms. 20 ms is not the
- * default yet: it lets SQLite reuse WAL space so soon that, on a full disk, small writes and
- * /healthz's probe still succeed, and test/http/faults.test.ts (which expects 503 there) fails.
+ * then, longer the more pages there are to copy (docs/performance.md, "Steady rate"): at 1,000
+ * messages/s the steady p99 was 34-53 ms checkpointing every 1000 ms, 13-25 ms every 100 ms and
+ * 5-8 ms every 20 ms. An idle round costs a few microseconds (SQLite sees the WAL has nothing new).
  */
-const defaultEveryMs = 100;
+const defaultEveryMs = 20;
 
 export interface Checkpointer {
   /** Stops the worker after its current checkpoint, if any, and closes its connection. */
@@ -49,7 +48,7 @@ export interface Checkpointer {
 }
 
 /**
- * Starts checkpointing `path` every `everyMs` (default 100). The writer's connection should raise
+ * Starts checkpointing `path` every `everyMs` (default 20). The writer's connection should raise
  * its own wal_autocheckpoint (openDatabase's `backgroundCheckpoints`) so it only steps in when
  * this worker falls far behind.
  */

@@ -1,9 +1,14 @@
 // The message record: one row per MessageSid, its replies, and the rules versions that decided
 // them. Every statement is prepared once; a decision and its rows are written in one transaction,
 // which the webhook shares with the other deliveries of the same loop turn (group-commit.ts).
+import { statfsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Decision, History, InboundMessage } from '../engine/evaluate.js';
 import type { Db } from './database.js';
 import { groupCommit, type Settled } from './group-commit.js';
+
+/** Free space needed to call a database healthy again after a failed write: a dozen of the largest messages. */
+const minFreeBytes = 1024 * 1024;
 
 export interface StoredMessage {
   sid: string;
@@ -211,11 +216,14 @@ export class Store implements History {
 
   /**
    * True when a write transaction can be started now (used by GET /healthz). After a failed
-   * write, only a real write proves the fault has cleared (a full disk lets BEGIN succeed).
+   * write, only a real write proves the fault has cleared (a full disk lets BEGIN succeed), and
+   * the disk must have room for more than that: SQLite reuses its log file's space, so a
+   * one-page write can succeed on a disk that refuses the next message.
    */
   isWritable(): boolean {
     try {
       this.reconnectIfBroken();
+      if (this.writeFault && !this.hasRoomOnDisk()) return false;
       this.db.prepare('BEGIN IMMEDIATE').run();
       if (this.writeFault) {
         // Rewrites the header page with its own value: a harmless write that needs disk space.
@@ -230,6 +238,17 @@ export class Store implements History {
       if (brokenConnection.test((err as { code?: string }).code ?? '')) this.broken = true;
       if (this.db.inTransaction) this.db.prepare('ROLLBACK').run();
       return false;
+    }
+  }
+
+  /** At least minFreeBytes free where the database file is (always true in memory). */
+  private hasRoomOnDisk(): boolean {
+    if (this.db.memory) return true;
+    try {
+      const { bavail, bsize } = statfsSync(dirname(this.db.name));
+      return bavail * bsize >= minFreeBytes;
+    } catch {
+      return true; // cannot tell: let the probe write decide
     }
   }
 
