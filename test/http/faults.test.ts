@@ -59,7 +59,7 @@ describe('the database cannot be written (full disk)', () => {
       let refused = sms({ Body: 'x'.repeat(30_000) });
       let res = await s.post(refused);
       while (res.status === 200 && accepted.length < 100) {
-        accepted.push(refused.MessageSid);
+        accepted.push(String(refused.MessageSid));
         refused = sms({ Body: 'x'.repeat(30_000) });
         res = await s.post(refused);
       }
