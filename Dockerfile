@@ -31,6 +31,9 @@ RUN npm ci --ignore-scripts --no-audit --no-fund \
 
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# The build also writes the rules-file schema's validator as JavaScript (scripts/build-validator.mjs).
+COPY schema ./schema
+COPY scripts ./scripts
 RUN npm run build
 
 # Keep only production packages, and of those only what can run here (~50 MB less):

@@ -1,9 +1,11 @@
 // The editor schema documents itself: every key carries hover help and completion examples, the
 // examples are valid, and Ajv compiles it in strict mode (as the loader does).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { Ajv } from 'ajv';
-import { getValidator, schemaUrl } from '../../src/rules/schema-check.js';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { parseDocument } from 'yaml';
+import { compileSchema, getValidator, prebuiltValidatorFile, schemaUrl } from '../../src/rules/schema-check.js';
 
 type Node = Record<string, unknown>;
 const schema = JSON.parse(readFileSync(schemaUrl, 'utf8')) as Node;
@@ -99,5 +101,34 @@ describe('schema/rules.schema.json', () => {
     const validate = getValidator();
     expect(Array.isArray(schema.examples)).toBe(true);
     for (const example of schema.examples as unknown[]) expect(validate(example), JSON.stringify(validate.errors)).toBe(true);
+  });
+});
+
+describe('the validator written by npm run build', () => {
+  // dist/ is built before the tests run (npm's pretest). The server loads this file instead of
+  // compiling the schema; it must find exactly what compiling the schema finds, so a schema
+  // changed without a build fails here.
+  const prebuilt = createRequire(import.meta.url)(`../../dist/rules/${prebuiltValidatorFile}`) as ValidateFunction;
+  const compiled = compileSchema();
+  const fixtures = ['err', 'ok'].flatMap((kind) => {
+    const dir = new URL(`../fixtures/rules/${kind}/`, import.meta.url);
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => [`${kind}/${f}`, parseDocument(readFileSync(new URL(f, dir), 'utf8'))] as const)
+      .filter(([, doc]) => doc.errors.length === 0) // not YAML at all: never reaches the schema
+      .map(([name, doc]) => [name, doc.toJS()] as const);
+  });
+
+  it('is tried on files the schema refuses, too', () => {
+    expect(fixtures.filter(([, data]) => !compiled(data)).length).toBeGreaterThan(5);
+  });
+
+  it.each(fixtures)('agrees with the schema on %s', (_, data) => {
+    expect(prebuilt(data)).toBe(compiled(data));
+    expect(prebuilt.errors ?? null).toEqual(compiled.errors ?? null);
+  });
+
+  it('agrees with the schema on its examples', () => {
+    for (const example of schema.examples as unknown[]) expect(prebuilt(example)).toBe(true);
   });
 });
