@@ -100,6 +100,9 @@ export function createTemplateEngine(zone: string) {
   };
 
   function compile(text: string): { template?: CompiledTemplate; problems: TemplateProblem[] } {
+    // Without "{{" nothing in the text is a placeholder, and Handlebars would give it back as it
+    // is; most fixed replies are like this, and parsing them was a good part of loading a file.
+    if (!text.includes('{{')) return { problems: [], template: { text, constant: true, variables: [], render: () => text } };
     let ast: hbs.AST.Program;
     try {
       ast = hb.parse(text);
@@ -125,14 +128,16 @@ export function createTemplateEngine(zone: string) {
     });
     if (problems.length) return { problems };
     const constant = ast.body.every((s) => s.type === 'ContentStatement');
-    const fn = hb.compile(text, options);
+    const fn = hb.compile(ast, options); // the parsed text: Handlebars would parse it again
+    // Only text (e.g. "\\{{" for literal braces): what Handlebars makes of it is fixed.
+    const fixed = constant ? fn({}) : undefined;
     return {
       problems,
       template: {
         text,
         constant,
         variables,
-        render: constant ? () => text : (context) => fn(context, { allowProtoPropertiesByDefault: false }),
+        render: fixed !== undefined ? () => fixed : (context) => fn(context, { allowProtoPropertiesByDefault: false }),
       },
     };
   }

@@ -38,8 +38,9 @@ export function warnLongFixedReplies(rs: RuleSet, doc: SourceDoc): Problem[] {
   for (const rule of rs.rules) {
     rule.replies?.forEach((r, k) => {
       if (!r.body.constant) return;
-      const notes = Array.from(r.body.text).length > maxReplyLength ? [`reply ${k + 1} was too long`] : [];
-      const warning = smsSizeWarning(r.body.text, notes, k);
+      const text = r.body.render({}); // what is sent ("\\{{" is sent as "{{")
+      const notes = Array.from(text).length > maxReplyLength ? [`reply ${k + 1} was too long`] : [];
+      const warning = smsSizeWarning(text, notes, k);
       if (!warning) return;
       const path = replyPath(doc.data, rule.index, k);
       problems.push({ file: rs.file, ...doc.valueAt(path), severity: 'warning', kind: 'reply-length', message: `${describePath(doc.data, path)}: ${warning.message}`, hint: warning.hint });

@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
 import { createTemplateEngine, formatDate } from '../../src/engine/templates.js';
 
@@ -23,6 +25,24 @@ describe('templates', () => {
     ['{{#if Body}}yes{{else}}no{{/if}}', '', 'no'],
   ])('%s with %j → %j', (text, body, expected) => {
     expect(render(text, { Body: body })).toBe(expected);
+  });
+
+  it('renders text without placeholders exactly as Handlebars does, braces and backslashes included', () => {
+    const pieces = fc.constantFrom('{', '}', '\\', '{{', '\\{{', 'a', ' ', '\n', '~', '#', '/', '&', 'é', '😀', '{{{');
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 12 }).map((xs) => xs.join('')), (text) => {
+        let expected: string;
+        try {
+          expected = Handlebars.compile(text, { noEscape: true })({});
+        } catch {
+          return; // not a valid template: refused at load, tested elsewhere
+        }
+        const { template } = engine.compile(text);
+        if (!template) return; // refused by our own checks (unknown helper, ...)
+        expect(template.render({})).toBe(expected);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('formats dates in the rules time zone', () => {
