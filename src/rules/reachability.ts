@@ -1,6 +1,7 @@
 // Warnings for rules that cannot do what their author expects: a rule below one that always
 // answers first (after a catch-all, the same keyword twice, the same pattern twice), and rules
 // that wait for a stop word, which the built-in opt-out handles before any rule.
+import { candidateRules } from '../engine/rule-index.js';
 import { normalizeWord } from '../engine/words.js';
 import { describeRule } from './describe-path.js';
 import type { Problem } from './problems.js';
@@ -150,6 +151,11 @@ export function warnStopWordRules(rs: RuleSet, doc: SourceDoc): Problem[] {
   if (!optOut.enabled) return [];
   const problems: Problem[] = [];
   const hint = `autoreply itself handles messages that are only a stop word (${[...optOut.stopWords].join(', ')}): the sender is opted out and no rule is tried; to send them an answer, write it as stop_reply under opt_out in the settings`;
+  // Rules without keywords whose patterns need text that no stop word has are not tried: running
+  // each pattern once here made V8 compile every one of them while loading (rule-index.ts).
+  const maybe = new Set<number>();
+  for (const w of optOut.stopWords) for (const text of [w, w.toLowerCase()]) for (const pos of candidateRules(rs, text, '')) maybe.add(pos);
+  const unkeyed = new Set(rs.unkeyed);
   for (const rule of rs.rules) {
     const keywords = [...(rule.match?.keywords ?? [])].filter((k) => optOut.stopWords.has(k));
     for (const k of keywords) {
@@ -162,6 +168,7 @@ export function warnStopWordRules(rs: RuleSet, doc: SourceDoc): Problem[] {
         hint,
       });
     }
+    if (unkeyed.has(rule.index) && !maybe.has(rule.index)) continue;
     (rule.match?.body ?? []).forEach((re, j) => {
       const word = [...optOut.stopWords].find((w) => re.test(w) || re.test(w.toLowerCase()));
       if (!word) return;
