@@ -1,5 +1,6 @@
 // In-process figures: match+render time per message by rule count, the time to load and check
 // a rules file, and hot-reload latency against a running server.
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -10,7 +11,7 @@ import { serverParseOptions } from '../dist/rules/load.js';
 import { parseRules } from '../dist/rules/parse.js';
 import { buildMessagePool, fillSid, sidFor } from './messages.mjs';
 import { generateRules, withMarker } from './rules-file.mjs';
-import { startAutoreply } from './servers.mjs';
+import { repoRoot, startAutoreply } from './servers.mjs';
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -54,17 +55,35 @@ export function measureMatchRender(ruleCounts, { messages }) {
   return out;
 }
 
-/** Milliseconds to parse, compile and check a rules file with the server's own options. */
-export function measureLoad(count, { repeats }) {
+/**
+ * Milliseconds to read, parse, compile and check a rules file with the server's own code: cold,
+ * each in a fresh process as when the server starts (median of `coldRuns`; V8 has compiled
+ * nothing yet, so this is the slow case), and warm, `repeats` times in this process as a hot
+ * reload does it (median).
+ */
+export function measureLoad(count, { repeats, coldRuns, dir }) {
   const { yaml } = generateRules(count);
-  const times = [];
+  const file = join(dir, `load-${count}.yaml`);
+  writeFileSync(file, yaml);
+  const cold = [];
+  for (let i = 0; i < coldRuns; i++) {
+    const out = execFileSync(process.execPath, [join(repoRoot, 'bench', 'load-once.mjs'), file], { encoding: 'utf8' });
+    cold.push(JSON.parse(out).ms);
+  }
+  const warm = [];
   let rules = 0;
   for (let i = 0; i < repeats; i++) {
     const started = performance.now();
     rules = loadRules(yaml).rules.length;
-    times.push(performance.now() - started);
+    warm.push(performance.now() - started);
   }
-  return { rules, bytes: Buffer.byteLength(yaml), firstMs: +times[0].toFixed(1), medianMs: +median(times).toFixed(1) };
+  return {
+    rules,
+    bytes: Buffer.byteLength(yaml),
+    coldMedianMs: +median(cold).toFixed(1),
+    coldMs: cold.map((ms) => +ms.toFixed(1)),
+    warmMedianMs: +median(warm).toFixed(1),
+  };
 }
 
 async function replyTo(url, body, sid, from) {

@@ -32,7 +32,7 @@ export function checkTargets(byName, ratios, micro) {
     'p99 <= 10 ms at steady rate, 50 rules': t(10, byName['autoreply-50'].steady?.p99, byName['autoreply-50'].steady?.p99 <= 10),
     'p99 <= 10 ms at steady rate, 1000 rules': t(10, byName['autoreply-1000'].steady?.p99, byName['autoreply-1000'].steady?.p99 <= 10),
     'peak RSS <= 120 MB, 1000 rules': t(120, byName['autoreply-1000'].peakRssMb, byName['autoreply-1000'].peakRssMb <= 120),
-    'load a 1000-rule file <= 300 ms': t(300, micro.load.firstMs, micro.load.firstMs <= 300),
+    'load a 1000-rule file <= 300 ms (fresh process)': t(300, micro.load.coldMedianMs, micro.load.coldMedianMs <= 300),
     'hot reload median <= 300 ms': t(300, micro.reload.medianMs, micro.reload.medianMs <= 300),
   };
 }
@@ -59,7 +59,7 @@ export function formatTable(results) {
   for (const [k, v] of Object.entries(results.ratios)) lines.push(`${pad(k, 40)}${v ?? '-'}`);
   lines.push('');
   lines.push('match+render per message (in-process): ' + results.micro.matchRender.map((m) => `${m.rules} rules ${m.usPerMessage} us`).join(', '));
-  lines.push(`load+check a ${results.micro.load.rules}-rule file: first ${results.micro.load.firstMs} ms, median ${results.micro.load.medianMs} ms`);
+  lines.push(`load+check a ${results.micro.load.rules}-rule file: ${results.micro.load.coldMedianMs} ms in a fresh process (median of ${results.micro.load.coldMs.length}: ${results.micro.load.coldMs.join(', ')}), ${results.micro.load.warmMedianMs} ms warm (median)`);
   lines.push(`hot reload (file written -> answered by the new rules): median ${results.micro.reload.medianMs} ms, max ${results.micro.reload.maxMs} ms over ${results.micro.reload.saves} saves`);
   lines.push('');
   for (const [k, v] of Object.entries(results.targets)) lines.push(`${v.met ? 'met   ' : 'MISSED'} ${pad(k, 58)} ${v.value ?? '-'}`);

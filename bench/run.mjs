@@ -23,6 +23,7 @@ export const fullSettings = {
   microMessages: 20000,
   loadRules: 1000,
   loadRepeats: 5,
+  loadColdRuns: 7,
   reloadSaves: 20,
 };
 
@@ -40,6 +41,7 @@ export const quickSettings = {
   microMessages: 500,
   loadRules: 100,
   loadRepeats: 2,
+  loadColdRuns: 2,
   reloadSaves: 3,
 };
 
@@ -69,7 +71,7 @@ export async function runBench(args, log = (line) => process.stdout.write(`${lin
     log('running the in-process figures ...');
     const micro = {
       matchRender: measureMatchRender(settings.microRules, { messages: settings.microMessages }),
-      load: measureLoad(settings.loadRules, { repeats: settings.loadRepeats }),
+      load: measureLoad(settings.loadRules, { repeats: settings.loadRepeats, coldRuns: settings.loadColdRuns, dir }),
       reload: await measureHotReload(dir, settings.rules, { saves: settings.reloadSaves }),
     };
     const byName = Object.fromEntries(scenarios.map((s) => [s.name, s]));

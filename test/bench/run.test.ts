@@ -35,6 +35,8 @@ describe('npm run bench -- --quick', () => {
     expect(Object.keys(results.ratios)).toEqual(['autoreply-50 / baseline', 'autoreply-1000 / autoreply-50', 'duplicates / baseline', 'sync-full / sync-normal (50 rules)']);
     expect(Object.keys(results.targets)).toHaveLength(7);
     expect(results.micro.matchRender.map((m: { rules: number }) => m.rules)).toEqual([10, 100]);
+    expect(results.micro.load.coldMs).toHaveLength(2); // each in a fresh process
+    expect(results.micro.load.rules).toBe(100);
     expect(results.micro.reload.saves).toBe(3);
   }, 90_000);
 });
