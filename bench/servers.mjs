@@ -102,12 +102,15 @@ export function startBaseline({ logFile }) {
   return startChild([join(repoRoot, 'bench', 'baseline-server.mjs')], {}, logFile);
 }
 
+/** Node's flags for the server, as the Dockerfile's NODE_OPTIONS and `npm start` give them (a test checks). */
+export const serverNodeFlags = ['--max-semi-space-size=8'];
+
 /**
  * The real server from dist/, as `autoreply serve` runs it in production: LOG_LEVEL=info, so
  * every webhook writes its log line, as the README promises operators.
  */
 export function startAutoreply({ rulesFile, databasePath, logFile, dbSync = 'normal', logLevel = 'info', cpuProfDir }) {
-  const node = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [];
+  const node = [...serverNodeFlags, ...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [])];
   return startChild([...node, join(repoRoot, 'bin', 'autoreply.js'), 'serve', '--host', '127.0.0.1'], {
     RULES_FILE: rulesFile,
     DATABASE_PATH: databasePath,
