@@ -35,17 +35,25 @@ function overlaps(a: CharSet, b: CharSet): boolean {
   return false;
 }
 
+const SPACE: CharSet = new Set(['s']);
+const DIGIT: CharSet = new Set(['d']);
+const LETTER: CharSet = new Set(['l']);
+/** One set per character seen (sets are never changed): a file's patterns share a few hundred. */
+const charSets = new Map<string, CharSet>();
+
 function charSet(c: string): CharSet {
-  if (/\s/u.test(c)) return new Set(['s']);
-  if (/\d/u.test(c)) return new Set(['d']);
-  if (/[\p{L}_]/u.test(c)) return new Set(['l']);
-  return new Set([`p:${c}`]);
+  let set = charSets.get(c);
+  if (!set) {
+    set = /\s/u.test(c) ? SPACE : /\d/u.test(c) ? DIGIT : /[\p{L}_]/u.test(c) ? LETTER : new Set([`p:${c}`]);
+    charSets.set(c, set);
+  }
+  return set;
 }
 
 const escapes: Record<string, CharSet> = {
-  s: new Set(['s']),
+  s: SPACE,
   S: new Set(['d', 'l', 'P']),
-  d: new Set(['d']),
+  d: DIGIT,
   D: new Set(['s', 'l', 'P']),
   w: new Set(['d', 'l']),
   W: new Set(['s', 'P']),
@@ -122,7 +130,7 @@ class Reader {
       else this.i += next === 'u' ? 4 : 2;
       return [{ set: ALL, required: true, unbounded: false }];
     }
-    if (/[nrtfv]/.test(next)) return [{ set: new Set(['s']), required: true, unbounded: false }];
+    if (/[nrtfv]/.test(next)) return [{ set: SPACE, required: true, unbounded: false }];
     return [{ set: charSet(next), required: true, unbounded: false }];
   }
 
