@@ -9,8 +9,8 @@
 // what Node does for files and, on Linux, pipes anyway. pino writes what is left when the
 // process exits, crash or not (pino only does that itself for sync: false); a SIGKILL can lose
 // the last 200 ms of lines. The audit record is the database, never the log.
+import { createRequire } from 'node:module';
 import { pino, type Logger, type DestinationStream } from 'pino';
-import pretty from 'pino-pretty';
 
 const batchBytes = 4096;
 const batchMs = 200;
@@ -40,9 +40,11 @@ function batchedStdout(): DestinationStream {
 
 export function createLogger(level: string, destination?: DestinationStream, options: LoggerOptions = {}): Logger {
   const withStacks = level === 'debug' || level === 'trace';
+  // pino-pretty is loaded only for LOG_FORMAT=pretty: the JSON log never needs it.
+  const pretty = () => createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
   const stream =
     options.format === 'pretty'
-      ? pretty({ colorize: !destination && process.stdout.isTTY, translateTime: 'SYS:standard', sync: true, destination: destination ?? 1 })
+      ? pretty()({ colorize: !destination && process.stdout.isTTY, translateTime: 'SYS:standard', sync: true, destination: destination ?? 1 })
       : (destination ?? batchedStdout());
   return pino(
     {

@@ -2,7 +2,7 @@
 // plain sentences that point at a line and column.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import type { Problem } from './problems.js';
 import type { Path, SourceDoc } from './source-map.js';
 import { closest, quoteList } from './suggest.js';
@@ -18,8 +18,12 @@ export const schemaUrl = new URL('../../schema/rules.schema.json', import.meta.u
  */
 export const prebuiltValidatorFile = 'schema-validator.cjs';
 
-/** The one ajv set-up, used here and by the build script. */
+/**
+ * The one ajv set-up, used here and by the build script. ajv itself is loaded only then: the
+ * server, with the built validator, never needs it (a few MB and ~20 ms less at startup).
+ */
 export function schemaAjv(options: { forCode?: boolean } = {}): Ajv {
+  const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
   const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, ...(options.forCode ? { code: { source: true } } : {}) });
   // Annotations read by editors (VS Code's YAML extension) and by this file's messages.
   ajv.addKeyword('markdownDescription');
