@@ -38,7 +38,8 @@ parentPort.on('message', () => {
  * While a checkpoint copies pages and fsyncs, the webhook's own WAL writes are held up now and
  * then, longer the more pages there are to copy (docs/performance.md, "Steady rate"): at 1,000
  * messages/s the steady p99 was 34-53 ms checkpointing every 1000 ms, 13-25 ms every 100 ms and
- * 5-8 ms every 20 ms. An idle round costs a few microseconds (SQLite sees the WAL has nothing new).
+ * 5-8 ms every 20 ms. The price: an idle server spends ~1.3% of one core on these rounds (0.7% at
+ * 100 ms), measured over 10 s.
  */
 const defaultEveryMs = 20;
 
