@@ -27,8 +27,11 @@ export interface InboundMessage {
 export interface History {
   /** When `rule` last replied to `from` (ms since epoch), if ever. */
   lastReplyAt(rule: string, from: string): number | undefined;
-  /** How many messages from `from` to `to` got a message back to the sender since `sinceMs` (forwards to staff do not count). */
-  repliesSince(from: string, to: string, sinceMs: number): number;
+  /**
+   * How many messages from `from` to `to` got a message back to the sender since `sinceMs`
+   * (forwards to staff do not count), counted up to `atMost`: more is never needed.
+   */
+  repliesSince(from: string, to: string, sinceMs: number, atMost: number): number;
   isOptedOut(from: string, to: string): boolean;
 }
 
@@ -190,7 +193,7 @@ export function evaluate(
     return decided({ outcome: 'opted_out', messages: messages.filter((m) => !isToSender(m)), notes: [...notes, 'the sender opted out; only forwards were sent'] });
   }
   const limit = rs.settings.replyLimit;
-  if (limit && toSender.length > 0 && history.repliesSince(msg.from, msg.to, now - limit.perMs) >= limit.max) {
+  if (limit && toSender.length > 0 && history.repliesSince(msg.from, msg.to, now - limit.perMs, limit.max) >= limit.max) {
     return decided({ outcome: 'rate_limited', messages: [], notes: [...notes, `this sender already got ${limit.max} replies within the reply limit's time span`] });
   }
   return decided({ outcome: 'replied', messages, notes });

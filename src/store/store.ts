@@ -52,11 +52,15 @@ export class Store implements History {
         `SELECT received_at AS at FROM messages WHERE from_number = ? AND +rule = ? AND outcome = 'replied'
          ORDER BY received_at DESC LIMIT 1`,
       ),
-      repliesSince: db.prepare<[string, string, string], { n: number }>(
+      repliesSince: db.prepare<[string, string, string, number], { n: number }>(
         // Counts messages that sent something back to the sender (rule replies, opt-out
         // confirmations); forwards to staff are not replies to the pair (issue 5, loop guard).
-        `SELECT count(*) AS n FROM messages m WHERE from_number = ? AND to_number = ? AND received_at > ?
-           AND EXISTS (SELECT 1 FROM replies r WHERE r.message_sid = m.message_sid AND (r.to_number IS NULL OR r.to_number = m.from_number))`,
+        // Stops counting at the limit: a sender who keeps writing has many messages in the
+        // window, and each one counted costs a row and a replies lookup (docs/performance.md).
+        `SELECT count(*) AS n FROM (
+           SELECT 1 FROM messages m WHERE from_number = ? AND to_number = ? AND received_at > ?
+             AND EXISTS (SELECT 1 FROM replies r WHERE r.message_sid = m.message_sid AND (r.to_number IS NULL OR r.to_number = m.from_number))
+           LIMIT ?)`,
       ),
       optedOut: db.prepare<[string, string], { x: number }>('SELECT 1 AS x FROM opt_outs WHERE from_number = ? AND to_number = ?'),
       optOut: db.prepare(
@@ -75,8 +79,8 @@ export class Store implements History {
     return row ? Date.parse(row.at) : undefined;
   }
 
-  repliesSince(from: string, to: string, sinceMs: number): number {
-    return this.stmt.repliesSince.get(from, to, new Date(sinceMs).toISOString())?.n ?? 0;
+  repliesSince(from: string, to: string, sinceMs: number, atMost: number): number {
+    return this.stmt.repliesSince.get(from, to, new Date(sinceMs).toISOString(), atMost)?.n ?? 0;
   }
 
   isOptedOut(from: string, to: string): boolean {
