@@ -66,6 +66,26 @@ describe('matching', () => {
     expect(decide({ body: 'JOIN  Anna  Smith ' }).messages[0].body).toBe('Welcome! You wrote: Anna  Smith');
   });
 
+  it('gives templates every posted field by its own name, whatever the name, and named groups win over fields', () => {
+    const rs = rulesFrom(`
+version: 1
+settings: { reply_limit: off }
+rules:
+  - name: echo
+    match: { body: '^(?<Body>\\w+) (?<extra>\\w+)' }
+    reply: "{{constructor}}|{{toString}}|{{hasOwnProperty}}|{{Body}}|{{extra}}|{{args}}|{{rule}}"
+`);
+    // The webhook stores fields in an object without a prototype, so any name is a field.
+    const params: Record<string, string> = Object.create(null);
+    Object.assign(params, { From: '+4930111', To: '+4930222', Body: 'hello world', constructor: 'c', toString: 't', hasOwnProperty: 'h' });
+    Object.defineProperty(params, '__proto__', { value: 'p', enumerable: true });
+    const msg = { ...message({ body: 'hello world' }), params };
+    const { decision } = evaluate(rs, msg, memoryHistory());
+    expect(decision.messages[0].body).toBe('c|t|h|hello|world|world|echo');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf({})).toBe(Object.prototype);
+  });
+
   it('needs every field of match (AND), any pattern of a list (OR), and skips the rule when unless matches', () => {
     const vip = { from: '+4915123', to: '+491098765432', body: 'hello there' };
     const d = decide(vip);

@@ -1,5 +1,13 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { inHourRange, parseDuration, parseHours, parseLocalDateTime } from '../../src/engine/time.js';
+import { inHourRange, localTime, parseDuration, parseHours, parseLocalDateTime } from '../../src/engine/time.js';
+
+/** The wall-clock time as Intl tells it, asked afresh (what localTime must always agree with). */
+function intlTime(at: Date, zone: string) {
+  const f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', weekday: 'short' });
+  const p = Object.fromEntries(f.formatToParts(at).map((x) => [x.type, x.value]));
+  return { year: +p.year, month: +p.month, day: +p.day, hour: +p.hour, minute: +p.minute, second: +p.second, weekday: p.weekday.toLowerCase().slice(0, 3) };
+}
 
 describe('time', () => {
   it.each([
@@ -12,6 +20,23 @@ describe('time', () => {
     ['12 hours', undefined],
     ['', undefined],
   ])('duration %j → %s', (text, ms) => expect(parseDuration(text)).toBe(ms));
+
+  it('tells the local time like Intl, second by second, also across daylight saving changes and odd offsets', () => {
+    const zones = ['Europe/Berlin', 'America/New_York', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'Pacific/Chatham', 'UTC', 'Africa/Monrovia'];
+    const changes = ['2026-03-29T01:00:00Z', '2026-10-25T01:00:00Z', '2026-03-08T07:00:00Z', '2026-04-05T15:00:00Z', '1972-01-07T00:00:00Z'].map(Date.parse);
+    for (const zone of zones) {
+      for (const change of changes) {
+        // Messages arrive in time order: every 7 s from 3 minutes before a change to 3 after.
+        for (let t = change - 180_000; t <= change + 180_000; t += 7_000) expect(localTime(new Date(t), zone), `${zone} ${new Date(t).toISOString()}`).toEqual(intlTime(new Date(t), zone));
+      }
+    }
+    fc.assert(
+      fc.property(fc.constantFrom(...zones), fc.array(fc.integer({ min: Date.parse('1900-01-01'), max: Date.parse('2100-01-01') }), { minLength: 1, maxLength: 5 }), (zone, times) => {
+        for (const t of times.flatMap((x) => [x, x + 1000, x + 59_000])) expect(localTime(new Date(t), zone)).toEqual(intlTime(new Date(t), zone));
+      }),
+      { numRuns: 300 },
+    );
+  });
 
   it('hour ranges include the start, exclude the end, and may wrap past midnight', () => {
     const day = parseHours('09:00-17:00');
