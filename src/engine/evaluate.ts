@@ -236,16 +236,20 @@ function confirmation(template: { render(context: Record<string, unknown>): stri
  */
 function baseContext(msg: InboundMessage, rule: string | null, args: string, groups?: Record<string, string>): Record<string, unknown> {
   const context: Record<string, unknown> = {};
-  const put = (name: string, value: unknown) => {
-    if (name === '__proto__') Object.defineProperty(context, name, { value, enumerable: true, writable: true, configurable: true });
-    else context[name] = value;
-  };
-  for (const name in msg.params) put(name, msg.params[name]);
-  put('args', args);
-  put('rule', rule);
-  put('now', msg.receivedAt.toISOString());
-  if (groups) for (const name in groups) put(name, groups[name]);
+  copyFields(context, msg.params);
+  context.args = args;
+  context.rule = rule;
+  context.now = msg.receivedAt.toISOString();
+  if (groups) copyFields(context, groups);
   return context;
+}
+
+/** Copies every field; a field named "__proto__" stays a field instead of replacing the prototype. */
+function copyFields(into: Record<string, unknown>, from: Record<string, string>): void {
+  for (const name in from) {
+    if (name === '__proto__') Object.defineProperty(into, name, { value: from[name], enumerable: true, writable: true, configurable: true });
+    else into[name] = from[name];
+  }
 }
 
 function render1(body: string, to?: string, media?: string[]): RenderedMessage & { truncated?: number } {
